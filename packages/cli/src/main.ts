@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+import { AppError } from '@hatchery/core';
+import { runCustomer } from './commands/customer.ts';
+import { runKey } from './commands/key.ts';
+import { runWorkspace } from './commands/workspace.ts';
+
+const USAGE = `hatchery — private-domain operations from the terminal
+
+  hatchery workspace create <slug> [--name <name>] [--time-zone <tz>]
+  hatchery workspace list
+  hatchery key create <workspace> [--name <name>] [--unmask]
+  hatchery key list <workspace>
+  hatchery key revoke <workspace> <key-id>
+  hatchery customer <phone|nick|id…> [--workspace <slug>] [--kind <kind>] [--unmask]
+
+Uses DATABASE_URL when set, else the embedded database in HATCHERY_DATA_DIR (./.hatchery).`;
+
+const commands: Record<string, (args: string[]) => Promise<void>> = {
+  workspace: runWorkspace,
+  key: runKey,
+  customer: runCustomer,
+};
+
+const [name, ...rest] = process.argv.slice(2);
+const command = name ? commands[name] : undefined;
+if (!command) {
+  console.log(USAGE);
+  process.exit(name === undefined || name === 'help' || name === '--help' ? 0 : 2);
+}
+try {
+  await command(rest);
+} catch (error) {
+  if (error instanceof AppError) {
+    console.error(`error [${error.code}]: ${error.message}`);
+    process.exit(1);
+  }
+  throw error;
+}

@@ -1,0 +1,51 @@
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './database.ts';
+
+export type Engine = 'pglite' | 'postgres';
+
+export type Db = Kysely<Database>;
+
+export type DbHandle = { db: Db; engine: Engine; close: () => Promise<void> };
+
+const INT8 = 20;
+const INT8_ARRAY = 1016;
+
+// int8 values here (ids, fen) stay far below 2^53, so both engines hand them out as numbers.
+const parseInt8 = (v: string): number => Number(v);
+const parseInt8Array = (v: string): number[] => (v === '{}' ? [] : v.slice(1, -1).split(',').map(Number));
+
+/**
+ * Opens the system of record: PostgreSQL when a URL is given, else embedded PGlite in
+ * `dataDir` (or in memory for `memory://`).
+ */
+export async function createDb(options: {
+  databaseUrl?: string | undefined;
+  dataDir: string;
+}): Promise<DbHandle> {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: 10,
+      types: {
+        getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+          if (oid === INT8) {
+            return parseInt8;
+          }
+          if (oid === INT8_ARRAY) {
+            return parseInt8Array;
+          }
+          return pg.types.getTypeParser(oid, format);
+        }) as typeof pg.types.getTypeParser,
+      },
+    });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { db, engine: 'postgres', close: () => db.destroy() };
+  }
+  const pglite = await PGlite.create(options.dataDir, {
+    parsers: { [INT8]: parseInt8, [INT8_ARRAY]: parseInt8Array },
+  });
+  const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+  return { db, engine: 'pglite', close: () => db.destroy() };
+}

@@ -1,0 +1,27 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { createTestDb } from '../testing/test-db.ts';
+import type { DbHandle } from './create-db.ts';
+import { describeSchema } from './describe-schema.ts';
+
+let handle: DbHandle;
+beforeAll(async () => {
+  handle = await createTestDb();
+});
+afterAll(() => handle.close());
+
+test('the committed schema.sql is what the migrations produce on this engine', async () => {
+  const committed = readFileSync(new URL('./schema.sql', import.meta.url), 'utf8');
+  expect(await describeSchema(handle.db)).toBe(committed);
+});
+
+test('every table but workspaces carries workspace_id', async () => {
+  const text = await describeSchema(handle.db);
+  const tables = [...text.matchAll(/create table (\w+) \(([^;]*)\);/g)];
+  expect(tables.length).toBeGreaterThan(8);
+  for (const [, name, body] of tables) {
+    if (name !== 'workspaces') {
+      expect(body, name).toMatch(/^\s+workspace_id bigint not null/m);
+    }
+  }
+});

@@ -1,0 +1,205 @@
+import { type MembershipChange, upsertMemberships } from '../communities/communities.queries.ts';
+import type { Db } from '../db/create-db.ts';
+import type { OrderItem } from '../db/database.ts';
+import { insertConflict } from '../identities/identities.queries.ts';
+import { regroupClosure } from '../identities/regroup-closure.ts';
+import { resolveIdentities } from '../identities/resolve-identities.ts';
+import { type OrderChange, upsertOrders } from '../orders/orders.queries.ts';
+import { AppError } from '../shared/errors.ts';
+import type { Workspace } from '../workspaces/workspace.ts';
+import { MAX_BATCH } from './event.schema.ts';
+import {
+  eventKey,
+  findStoredEvents,
+  insertEvents,
+  lockWorkspaceIngest,
+  relaxDurability,
+} from './events.queries.ts';
+import { type FieldError, type PreparedEvent, prepareEvent } from './prepare-event.ts';
+
+/** What happened to each event of a batch, in the batch's order. */
+export type EventOutcome =
+  | { index: number; id: string; status: 'stored' | 'duplicate'; customer_id: number }
+  | { index: number; id: string; status: 'conflict'; message: string }
+  | { index: number; id: string | null; status: 'rejected'; errors: FieldError[] };
+
+export type IngestOptions = {
+  /** The clock events are checked against (no more than 24 h in the future). */
+  now?: Date;
+  /**
+   * False only for data that can be sent again (the generated demo): commits then return
+   * before the WAL reaches disk. A crash may lose the last batches, which a resend restores.
+   */
+  durable?: boolean;
+};
+
+/**
+ * Stores a batch of events in one transaction: rejected events are reported and skipped,
+ * resends of stored events change nothing, the rest land with their customers matched,
+ * orders and memberships folded in. When this resolves, the stored events are committed.
+ */
+export async function ingestEvents(
+  db: Db,
+  workspace: Workspace,
+  raws: readonly unknown[],
+  options: IngestOptions = {},
+): Promise<EventOutcome[]> {
+  const now = options.now ?? new Date();
+  if (raws.length > MAX_BATCH) {
+    throw new AppError('batch_too_large', `a batch holds at most ${MAX_BATCH} events, got ${raws.length}`);
+  }
+  const outcomes: EventOutcome[] = new Array(raws.length);
+  const valid: PreparedEvent[] = [];
+  raws.forEach((raw, index) => {
+    const result = prepareEvent(raw, index, workspace.keys.hmacKey, now);
+    if (result.ok) {
+      valid.push(result.event);
+    } else {
+      outcomes[index] = { index, id: result.id ?? null, status: 'rejected', errors: result.errors };
+    }
+  });
+  if (valid.length === 0) {
+    return outcomes;
+  }
+
+  await db.transaction().execute(async (trx) => {
+    if (options.durable === false) {
+      await relaxDurability(trx);
+    }
+    await lockWorkspaceIngest(trx, workspace.id);
+    const stored = await findStoredEvents(trx, workspace.id, valid);
+    const fresh: PreparedEvent[] = [];
+    const inBatch = new Map<string, PreparedEvent>();
+    const resentInBatch: { event: PreparedEvent; first: PreparedEvent }[] = [];
+    for (const event of valid) {
+      const key = eventKey(event.source, event.eventId);
+      const prior = stored.get(key);
+      const earlier = inBatch.get(key);
+      const priorHash = prior?.bodyHash ?? earlier?.bodyHash.toString('hex');
+      if (priorHash === undefined) {
+        inBatch.set(key, event);
+        fresh.push(event);
+      } else if (priorHash === event.bodyHash.toString('hex')) {
+        if (prior) {
+          outcomes[event.index] = {
+            index: event.index,
+            id: event.eventId,
+            status: 'duplicate',
+            customer_id: prior.customerId,
+          };
+        } else {
+          resentInBatch.push({ event, first: earlier! });
+        }
+      } else {
+        outcomes[event.index] = {
+          index: event.index,
+          id: event.eventId,
+          status: 'conflict',
+          message: `event ${event.eventId} from ${event.source} was stored before with a different body; nothing changed`,
+        };
+      }
+    }
+    if (fresh.length === 0) {
+      return;
+    }
+
+    const resolution = await resolveIdentities(trx, workspace, fresh);
+    const rows = fresh.map((event) => {
+      const anchor = event.identities[0]!;
+      return {
+        source: event.source,
+        eventId: event.eventId,
+        kind: event.kind,
+        occurredAt: event.occurredAt,
+        customerId: resolution.customerOf.get(anchor.key)!,
+        anchorIdentityId: resolution.identityOf.get(anchor.key)!,
+        identityIds: [...new Set(event.identities.map((i) => resolution.identityOf.get(i.key)!))],
+        bodyHash: event.bodyHash,
+        properties: event.properties,
+      };
+    });
+    await insertEvents(trx, workspace.id, rows);
+    await upsertOrders(trx, workspace.id, orderChanges(fresh, rows));
+    await upsertMemberships(trx, workspace.id, membershipChanges(fresh, rows));
+
+    for (const conflict of resolution.conflicts) {
+      const event = fresh[conflict.record]!;
+      const involved = [...new Set(event.identities.map((i) => resolution.customerOf.get(i.key)!))];
+      await insertConflict(trx, workspace.id, {
+        source: event.source,
+        eventId: event.eventId,
+        customerIds: involved,
+        slots: conflict.slots,
+      });
+      await regroupClosure(trx, workspace.id, involved, { source: event.source, eventId: event.eventId });
+    }
+
+    // Customers may have moved in a regroup: report where each event lives now.
+    const settled = resolution.conflicts.length > 0 ? await findStoredEvents(trx, workspace.id, fresh) : null;
+    fresh.forEach((event, n) => {
+      const customer = settled?.get(eventKey(event.source, event.eventId))?.customerId ?? rows[n]!.customerId;
+      outcomes[event.index] = {
+        index: event.index,
+        id: event.eventId,
+        status: 'stored',
+        customer_id: customer,
+      };
+    });
+    for (const { event, first } of resentInBatch) {
+      const { customer_id } = outcomes[first.index] as { customer_id: number };
+      outcomes[event.index] = { index: event.index, id: event.eventId, status: 'duplicate', customer_id };
+    }
+  });
+  return outcomes;
+}
+
+type StoredRow = { customerId: number; anchorIdentityId: number };
+
+/** Folds a batch's order events into one change per order (a payment and the refunds it adds). */
+function orderChanges(events: readonly PreparedEvent[], rows: readonly StoredRow[]): OrderChange[] {
+  const changes = new Map<string, OrderChange>();
+  events.forEach((event, n) => {
+    if (event.kind !== 'order.paid' && event.kind !== 'order.refunded') {
+      return;
+    }
+    const p = event.properties as { shop: string; order_id: string; amount_fen: number; items?: OrderItem[] };
+    const key = `${p.shop}\u0000${p.order_id}`;
+    const change = changes.get(key) ?? {
+      shop: p.shop,
+      orderId: p.order_id,
+      customerId: rows[n]!.customerId,
+      anchorIdentityId: rows[n]!.anchorIdentityId,
+      paid: null,
+      refundedFen: 0,
+    };
+    if (event.kind === 'order.paid') {
+      change.paid = { at: event.occurredAt, fen: p.amount_fen, items: p.items ?? [] };
+      change.customerId = rows[n]!.customerId;
+      change.anchorIdentityId = rows[n]!.anchorIdentityId;
+    } else {
+      change.refundedFen += p.amount_fen;
+    }
+    changes.set(key, change);
+  });
+  return [...changes.values()];
+}
+
+function membershipChanges(events: readonly PreparedEvent[], rows: readonly StoredRow[]): MembershipChange[] {
+  const changes: MembershipChange[] = [];
+  events.forEach((event, n) => {
+    if (event.kind !== 'community.joined' && event.kind !== 'community.left') {
+      return;
+    }
+    const p = event.properties as { community_id: string; community_name?: string };
+    const joined = event.kind === 'community.joined';
+    changes.push({
+      communityId: p.community_id,
+      communityName: p.community_name ?? null,
+      anchorIdentityId: rows[n]!.anchorIdentityId,
+      customerId: rows[n]!.customerId,
+      joinedAt: joined ? event.occurredAt : null,
+      leftAt: joined ? null : event.occurredAt,
+    });
+  });
+  return changes;
+}

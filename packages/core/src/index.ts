@@ -1,0 +1,24 @@
+/** What the server, the CLI and benchmarks may use. Everything else in core is internal. */
+export { listAudit } from './audit/audit.queries.ts';
+export { type Config, loadConfig } from './config.ts';
+export { findCustomers } from './customers/find-customers.ts';
+export { type Customer360, getCustomer360, type Viewer } from './customers/get-customer-360.ts';
+export { undoMerge } from './customers/undo-merge.ts';
+export { createDb, type Db, type DbHandle, type Engine } from './db/create-db.ts';
+export { migrateToLatest } from './db/migrate.ts';
+export { openDatabase } from './db/open-database.ts';
+export { DEFAULT_DEMO, type DemoOptions, generateDemoEvents } from './demo/generate-demo.ts';
+export { DEMO_SLUG, ensureDemo } from './demo/load-demo.ts';
+export { EVENT_KINDS, type EventInput, MAX_BATCH, SHOPS } from './events/event.schema.ts';
+export { type EventOutcome, ingestEvents } from './events/ingest-events.ts';
+export { IDENTITY_KINDS, type IdentityKind } from './identities/identity.schema.ts';
+export { AppError, type ErrorCode, ErrorCodes } from './shared/errors.ts';
+export {
+  authenticateApiKey,
+  type Caller,
+  createApiKey,
+  listApiKeys,
+  revokeApiKey,
+} from './workspaces/api-keys.ts';
+export { createWorkspace, getWorkspace, listWorkspaces } from './workspaces/create-workspace.ts';
+export type { Workspace } from './workspaces/workspace.ts';

@@ -1,0 +1,29 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/create-db.ts';
+
+const TABLES = [
+  'workspaces',
+  'api_keys',
+  'customers',
+  'identities',
+  'events',
+  'event_identities',
+  'orders',
+  'communities',
+  'community_members',
+  'identity_moves',
+  'merge_conflicts',
+  'audit_log',
+] as const;
+
+/** Every row of every table, in a stable order: equal snapshots mean nothing changed. */
+export async function snapshotTables(db: Db): Promise<Record<string, unknown[]>> {
+  const out: Record<string, unknown[]> = {};
+  for (const table of TABLES) {
+    const { rows } = await sql<
+      Record<string, unknown>
+    >`select * from ${sql.table(table)} order by 1, 2, 3`.execute(db);
+    out[table] = rows;
+  }
+  return out;
+}

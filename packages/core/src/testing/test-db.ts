@@ -1,0 +1,42 @@
+import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
+import { loadConfig } from '../config.ts';
+import { createDb, type DbHandle } from '../db/create-db.ts';
+import { migrateToLatest } from '../db/migrate.ts';
+import { createWorkspace } from '../workspaces/create-workspace.ts';
+import type { Workspace } from '../workspaces/workspace.ts';
+
+/** The secret tests derive workspace keys from; fixed so failures reproduce. */
+export const TEST_SECRET = Buffer.alloc(32, 7);
+
+/**
+ * A fresh, migrated database for one test file: in-memory PGlite, or — when DATABASE_URL is
+ * set — a new database on that server, dropped again by `close`.
+ */
+export async function createTestDb(): Promise<DbHandle> {
+  const { databaseUrl } = loadConfig({ ...process.env, HATCHERY_SECRET: TEST_SECRET.toString('hex') });
+  if (!databaseUrl) {
+    const handle = await createDb({ dataDir: 'memory://' });
+    await migrateToLatest(handle.db as never);
+    return handle;
+  }
+  const name = `hatchery_test_${randomBytes(6).toString('hex')}`;
+  const admin = await createDb({ databaseUrl, dataDir: '' });
+  await sql`create database ${sql.id(name)}`.execute(admin.db);
+  const url = new URL(databaseUrl);
+  url.pathname = `/${name}`;
+  const handle = await createDb({ databaseUrl: url.toString(), dataDir: '' });
+  await migrateToLatest(handle.db as never);
+  return {
+    ...handle,
+    close: async () => {
+      await handle.close();
+      await sql`drop database ${sql.id(name)} with (force)`.execute(admin.db);
+      await admin.close();
+    },
+  };
+}
+
+export async function createTestWorkspace(handle: DbHandle, slug = 'brand'): Promise<Workspace> {
+  return createWorkspace(handle.db, TEST_SECRET, { slug, name: slug });
+}

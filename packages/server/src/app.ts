@@ -1,0 +1,53 @@
+import { AppError, authenticateApiKey } from '@hatchery/core';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { Deps, Env } from './context.ts';
+import { STATUS } from './errors.ts';
+import { customerRoutes } from './routes/customers.ts';
+import { eventRoutes } from './routes/events.ts';
+import { mergeRoutes } from './routes/merges.ts';
+
+/** A full batch of 1,000 rich events stays well under this; anything larger is not a batch. */
+const MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+export function createApp(deps: Deps) {
+  const app = new Hono<Env>();
+  app.get('/health', (c) => c.json({ ok: true }));
+
+  const v1 = new Hono<Env>();
+  v1.use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new AppError('batch_too_large', `request body is larger than ${MAX_BODY_BYTES} bytes`);
+      },
+    }),
+  );
+  v1.use(async (c, next) => {
+    const header = c.req.header('authorization') ?? '';
+    const key = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
+    if (key === '') {
+      throw new AppError('unauthorized', 'send an API key as "Authorization: Bearer <key>"');
+    }
+    c.set('caller', await authenticateApiKey(deps.db, deps.config.masterSecret, key));
+    await next();
+  });
+  v1.route('/events', eventRoutes(deps));
+  v1.route('/customers', customerRoutes(deps));
+  v1.route('/merges', mergeRoutes(deps));
+  app.route('/v1', v1);
+
+  app.notFound((c) =>
+    c.json({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` } }, 404),
+  );
+  app.onError((error, c) => {
+    if (error instanceof AppError) {
+      return c.json({ error: { code: error.code, message: error.message } }, STATUS[error.code]);
+    }
+    console.error(error);
+    return c.json({ error: { code: 'internal', message: 'internal error' } }, 500);
+  });
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

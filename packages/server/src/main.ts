@@ -1,0 +1,52 @@
+import { ensureDemo, loadConfig, openDatabase } from '@hatchery/core';
+import { serve } from '@hono/node-server';
+import { createApp } from './app.ts';
+
+/** `npm start`: open (and migrate) the database, load the demo brand if missing, serve the API. */
+const config = loadConfig();
+const handle = await openDatabase(config, 'server');
+const where = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`;
+console.log(`Hatchery: database ready (${where})`);
+
+const demo = config.demo
+  ? await ensureDemo(handle.db, config, (done, total) => {
+      const width = 30;
+      const filled = Math.round((done / total) * width);
+      process.stderr.write(
+        `\rloading the demo brand [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} events`,
+      );
+      if (done === total) {
+        process.stderr.write('\n');
+      }
+    })
+  : null;
+
+const server = serve(
+  { fetch: createApp({ db: handle.db, config }).fetch, port: config.port, hostname: config.host },
+  (info) => {
+    const url = `http://${info.address}:${info.port}`;
+    console.log(`Hatchery API listening on ${url}`);
+    if (demo) {
+      console.log(`Demo workspace "${demo.slug}" — API key: ${demo.apiKey}`);
+      console.log(
+        `Try: curl -H "Authorization: Bearer ${demo.apiKey}" "${url}/v1/customers?q=<phone or nick>"`,
+      );
+    }
+  },
+);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) {
+      return;
+    }
+    stopping = true;
+    server.close(() => {
+      handle.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    });
+  });
+}
