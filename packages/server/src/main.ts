@@ -1,6 +1,7 @@
 import { ensureDemo, loadConfig, openDatabase } from '@hatchery/core';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
+import { progressBar } from './progress-bar.ts';
 
 /** `npm start`: open (and migrate) the database, load the demo brand if missing, serve the API. */
 const config = loadConfig();
@@ -9,16 +10,7 @@ const where = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.d
 console.log(`Hatchery: database ready (${where})`);
 
 const demo = config.demo
-  ? await ensureDemo(handle.db, config, (done, total) => {
-      const width = 30;
-      const filled = Math.round((done / total) * width);
-      process.stderr.write(
-        `\rloading the demo brand [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} events`,
-      );
-      if (done === total) {
-        process.stderr.write('\n');
-      }
-    })
+  ? await ensureDemo(handle.db, config, progressBar('loading the demo brand (events)'))
   : null;
 
 const server = serve(

@@ -18,19 +18,14 @@ export async function upsertMemberships(db: Db, workspaceId: number, changes: re
   if (changes.length === 0) {
     return;
   }
-  const named = changes.filter((c) => c.communityName !== null);
+  // A name, when an event carries one, replaces the stored one; ids alone never blank it.
   await sql`
-    insert into communities (workspace_id, id, name)
+    insert into communities as c (workspace_id, id, name)
     select distinct on (i) ${workspaceId}, i, coalesce(n, i)
     from unnest(${changes.map((c) => c.communityId)}::text[], ${changes.map((c) => c.communityName)}::text[]) as u(i, n)
     order by i, n nulls last
-    on conflict (workspace_id, id) do nothing`.execute(db);
-  if (named.length > 0) {
-    await sql`
-      update communities set name = u.n
-      from unnest(${named.map((c) => c.communityId)}::text[], ${named.map((c) => c.communityName)}::text[]) as u(i, n)
-      where workspace_id = ${workspaceId} and id = u.i and name <> u.n`.execute(db);
-  }
+    on conflict (workspace_id, id) do update set name = excluded.name
+      where excluded.name <> excluded.id and c.name <> excluded.name`.execute(db);
   await sql`
     insert into community_members as m (workspace_id, community_id, anchor_identity_id, customer_id, joined_at, left_at)
     select ${workspaceId}, ci, a, max(c), max(j), max(l)

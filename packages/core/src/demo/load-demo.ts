@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from '../db/create-db.ts';
+import { MAX_BATCH } from '../events/event.schema.ts';
 import { ingestEvents } from '../events/ingest-events.ts';
 import { createApiKey } from '../workspaces/api-keys.ts';
 import { createWorkspace } from '../workspaces/create-workspace.ts';
@@ -14,7 +15,7 @@ export type DemoProgress = (done: number, total: number) => void;
 
 /**
  * Makes sure the demo brand exists: on first run it is generated and fed through the same
- * ingestion path as real data. The demo's API key is kept in the data folder (readable by its
+ * ingestion path as real data, with progress reported per batch. The demo's API key is kept in the data folder (readable by its
  * owner only) so every start can print it; real workspaces' keys are never written anywhere.
  */
 export async function ensureDemo(
@@ -28,18 +29,16 @@ export async function ensureDemo(
   if (existing && existsSync(keyFile)) {
     return { slug: DEMO_SLUG, apiKey: readFileSync(keyFile, 'utf8').trim(), created: false };
   }
+  // The key file is written last, so its absence means the load never finished (or never
+  // started). Sending everything again is safe: events already stored are duplicates.
   const workspace = existing
     ? toWorkspace(existing, config.masterSecret)
     : await createWorkspace(db, config.masterSecret, { slug: DEMO_SLUG, name: '小鹿美肌 (demo)' });
-  if (!existing) {
-    const events = generateDemoEvents(options);
-    for (let start = 0; start < events.length; start += 1000) {
-      await ingestEvents(db, workspace, events.slice(start, start + 1000), {
-        now: options.end,
-        durable: false,
-      });
-      onProgress(Math.min(start + 1000, events.length), events.length);
-    }
+  const events = generateDemoEvents(options);
+  for (let start = 0; start < events.length; start += MAX_BATCH) {
+    const batch = events.slice(start, start + MAX_BATCH);
+    await ingestEvents(db, workspace, batch, { now: options.end, durable: false });
+    onProgress(start + batch.length, events.length);
   }
   const { key } = await createApiKey(db, workspace, { name: 'demo', canUnmask: true });
   writeFileSync(keyFile, `${key}\n`, { mode: 0o600 });

@@ -53,7 +53,7 @@ export async function resolveIdentities(
   }
 
   const stored = await findIdentitiesByKey(trx, ws, [...byKey.keys()]);
-  const touched = [...new Set(stored.map((s) => s.customer_id))];
+  const touched = customersAtStake(records, new Map(stored.map((s) => [s.key, s.customer_id])));
   const uniques =
     touched.length > 0 ? await findUniqueIdentitiesOf(trx, ws, touched, [...UNIQUE_PER_PERSON]) : [];
 
@@ -132,4 +132,31 @@ export async function resolveIdentities(
 
   const customerOf = new Map([...byKey.keys()].map((key) => [key, finalGroup(key)]));
   return { customerOf, identityOf, conflicts };
+}
+
+/**
+ * Stored customers whose unique-per-person identities could decide a conflict: those a record
+ * joins with another customer or with identities not stored yet. A record that only repeats
+ * known identities of one customer (most of them: repeat orders, chat) needs no look-up.
+ */
+function customersAtStake(records: readonly MatchRecord[], customerOfStored: Map<string, number>): number[] {
+  const stake = new Set<number>();
+  for (const record of records) {
+    const customers = new Set<number>();
+    let unstored = false;
+    for (const identity of record.identities) {
+      const customer = customerOfStored.get(identity.key);
+      if (customer === undefined) {
+        unstored = true;
+      } else {
+        customers.add(customer);
+      }
+    }
+    if (customers.size > 1 || (customers.size === 1 && unstored)) {
+      for (const c of customers) {
+        stake.add(c);
+      }
+    }
+  }
+  return [...stake];
 }
