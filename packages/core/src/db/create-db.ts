@@ -40,6 +40,9 @@ export async function createDb(options: {
         }) as typeof pg.types.getTypeParser,
       },
     });
+    // An idle connection the server drops (restart, failover) must not crash the process: the
+    // pool discards it and opens a new one on the next query.
+    pool.on('error', (error) => console.error(`idle PostgreSQL connection closed: ${error.message}`));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, engine: 'postgres', close: () => db.destroy() };
   }

@@ -31,6 +31,16 @@ export async function createTestDb(): Promise<DbHandle> {
     ...handle,
     close: async () => {
       await handle.close();
+      // pg's pool.end() resolves before the server has seen every connection go; give it a
+      // moment so the forced drop does not cut a connection that is already closing.
+      for (let i = 0; i < 50; i += 1) {
+        const { rows } = await sql<{ n: number }>`
+          select count(*)::int as n from pg_stat_activity where datname = ${name}`.execute(admin.db);
+        if (rows[0]?.n === 0) {
+          break;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
       await sql`drop database ${sql.id(name)} with (force)`.execute(admin.db);
       await admin.close();
     },
