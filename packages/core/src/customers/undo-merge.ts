@@ -5,7 +5,7 @@ import {
   findIdentitiesById,
   insertMove,
   moveIdentities,
-  reattachByAnchor,
+  reattachMoved,
   setMergedInto,
 } from '../identities/identities.queries.ts';
 import { AppError } from '../shared/errors.ts';
@@ -47,7 +47,7 @@ export async function undoMerge(
     }
     const moved = await moveIdentities(trx, ws, still, move.from_customer_id);
     await setMergedInto(trx, ws, [move.from_customer_id], null);
-    await reattachByAnchor(trx, ws, moved);
+    await reattachMoved(trx, ws, profile!, moved);
     const undo = await insertMove(trx, ws, {
       from: profile!,
       to: move.from_customer_id,

@@ -51,32 +51,34 @@ export type NewEventRow = {
   properties: Record<string, unknown>;
 };
 
-/** Appends events and links them to their identities; returns the stored row ids in input order. */
+/**
+ * Appends events and, for events naming two or more identities, the links from each identity to
+ * the event (what a regrouping replays; a lone identity links nothing). Returns the stored row ids
+ * in input order.
+ */
 export async function insertEvents(
   db: Db,
   workspaceId: number,
   rows: readonly NewEventRow[],
 ): Promise<number[]> {
   const { rows: inserted } = await sql<{ id: number; source: string; event_id: string }>`
-    insert into events (workspace_id, source, event_id, kind, occurred_at, customer_id, anchor_identity_id,
-                        identity_ids, body_hash, properties)
-    select ${workspaceId}, s, i, k, t, c, a, ids::bigint[], decode(h, 'hex'), p::jsonb
-    from unnest(
-      ${rows.map((r) => r.source)}::text[], ${rows.map((r) => r.eventId)}::text[],
-      ${rows.map((r) => r.kind)}::text[], ${rows.map((r) => r.occurredAt.toISOString())}::timestamptz[],
-      ${rows.map((r) => r.customerId)}::bigint[], ${rows.map((r) => r.anchorIdentityId)}::bigint[],
-      ${rows.map((r) => `{${r.identityIds.join(',')}}`)}::text[],
-      ${rows.map((r) => r.bodyHash.toString('hex'))}::text[], ${rows.map((r) => JSON.stringify(r.properties))}::text[]
-    ) as u(s, i, k, t, c, a, ids, h, p)
-    returning id, source, event_id`.execute(db);
+    with stored as (
+      insert into events (workspace_id, source, event_id, kind, occurred_at, customer_id, anchor_identity_id,
+                          identity_ids, body_hash, properties)
+      select ${workspaceId}, s, i, k, t, c, a, ids::bigint[], decode(h, 'hex'), p::jsonb
+      from unnest(
+        ${rows.map((r) => r.source)}::text[], ${rows.map((r) => r.eventId)}::text[],
+        ${rows.map((r) => r.kind)}::text[], ${rows.map((r) => r.occurredAt.toISOString())}::timestamptz[],
+        ${rows.map((r) => r.customerId)}::bigint[], ${rows.map((r) => r.anchorIdentityId)}::bigint[],
+        ${rows.map((r) => `{${r.identityIds.join(',')}}`)}::text[],
+        ${rows.map((r) => r.bodyHash.toString('hex'))}::text[], ${rows.map((r) => JSON.stringify(r.properties))}::text[]
+      ) as u(s, i, k, t, c, a, ids, h, p)
+      returning id, source, event_id, identity_ids
+    ), links as (
+      insert into event_identities (workspace_id, identity_id, event_pk)
+      select ${workspaceId}, unnest(identity_ids), id from stored where cardinality(identity_ids) > 1
+    )
+    select id, source, event_id from stored`.execute(db);
   const byKey = new Map(inserted.map((r) => [eventKey(r.source, r.event_id), r.id]));
-  const ids = rows.map((r) => byKey.get(eventKey(r.source, r.eventId))!);
-  const links = rows.flatMap((r, n) => r.identityIds.map((identityId) => [identityId, ids[n]!] as const));
-  await sql`
-    insert into event_identities (workspace_id, identity_id, event_pk)
-    select ${workspaceId}, i, e
-    from unnest(${links.map((l) => l[0])}::bigint[], ${links.map((l) => l[1])}::bigint[]) as u(i, e)`.execute(
-    db,
-  );
-  return ids;
+  return rows.map((r) => byKey.get(eventKey(r.source, r.eventId))!);
 }

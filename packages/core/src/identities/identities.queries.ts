@@ -89,30 +89,25 @@ export async function moveIdentities(db: Db, workspaceId: number, ids: readonly 
 }
 
 /**
- * Points events, orders and community memberships at the customer of their anchor identity,
- * for the given identities: what follows every move of identities.
+ * After identities moved away from customer `from`: points the events, orders and community
+ * memberships anchored on them at the identities' new customer.
  */
-export async function reattachByAnchor(db: Db, workspaceId: number, identityIds: readonly number[]) {
+export async function reattachMoved(
+  db: Db,
+  workspaceId: number,
+  from: number,
+  identityIds: readonly number[],
+) {
   if (identityIds.length === 0) {
     return;
   }
-  // Events are found through event_identities (already indexed by identity) rather than an
-  // index of their own on the anchor, which every insert would have to maintain.
-  await sql`
-    update events as t set customer_id = i.customer_id
-    from identities i
-    where t.workspace_id = ${workspaceId} and i.workspace_id = ${workspaceId}
-      and i.id = any(${identityIds}::bigint[])
-      and t.id in (select event_pk from event_identities
-                   where workspace_id = ${workspaceId} and identity_id = any(${identityIds}::bigint[]))
-      and t.anchor_identity_id = i.id and t.customer_id <> i.customer_id`.execute(db);
-  for (const table of ['orders', 'community_members'] as const) {
+  for (const table of ['events', 'orders', 'community_members'] as const) {
     await sql`
       update ${sql.table(table)} as t set customer_id = i.customer_id
       from identities i
-      where t.workspace_id = ${workspaceId} and i.workspace_id = ${workspaceId}
-        and i.id = any(${identityIds}::bigint[])
-        and t.anchor_identity_id = i.id and t.customer_id <> i.customer_id`.execute(db);
+      where t.workspace_id = ${workspaceId} and t.customer_id = ${from}
+        and t.anchor_identity_id = any(${identityIds}::bigint[])
+        and i.workspace_id = ${workspaceId} and i.id = t.anchor_identity_id`.execute(db);
   }
 }
 
@@ -205,7 +200,7 @@ export async function findIdentitiesById(db: Db, workspaceId: number, ids: reado
   return rows;
 }
 
-/** Every event that names any of these identities: the records a regrouping replays. */
+/** Every event that names two or more identities, any of them among these: what a regrouping replays. */
 export async function findEventsNaming(db: Db, workspaceId: number, identityIds: readonly number[]) {
   const { rows } = await sql<{
     id: number;

@@ -7,7 +7,7 @@ import {
   insertConflict,
   insertMove,
   moveIdentities,
-  reattachByAnchor,
+  reattachMoved,
   setMergedInto,
 } from './identities.queries.ts';
 import { UNIQUE_PER_PERSON } from './identity.schema.ts';
@@ -80,6 +80,13 @@ export async function regroupClosure(
       slotsOf.set(event.id, outcome.slots);
     }
   }
+  // Identities only ever seen alone link nothing: each stands as its own profile in the replay,
+  // exactly as a record of one new identity would have made it.
+  for (const identity of identities) {
+    if (graph.groupOf(String(identity.id)) === undefined) {
+      graph.apply([{ key: String(identity.id), slot: byId.get(identity.id)!.slot }]);
+    }
+  }
 
   // Each derived group keeps the stored customer that already holds most of it.
   const target = new Map<number, number>();
@@ -120,10 +127,9 @@ export async function regroupClosure(
       moves.set(key, move);
     }
   }
-  const movedIds: number[] = [];
   for (const move of moves.values()) {
     const moved = await moveIdentities(trx, workspaceId, move.ids, move.to);
-    movedIds.push(...moved);
+    await reattachMoved(trx, workspaceId, move.from, moved);
     await insertMove(trx, workspaceId, { ...move, identityIds: moved, reason: 'regroup', ...cause });
   }
   const holders = new Set(target.values());
@@ -134,7 +140,6 @@ export async function regroupClosure(
     }
   }
   await setMergedInto(trx, workspaceId, [...holders], null);
-  await reattachByAnchor(trx, workspaceId, movedIds);
 
   for (const event of conflicted) {
     const involved = [...new Set(event.identity_ids.map((id) => target.get(id)!))].sort((a, b) => a - b);
