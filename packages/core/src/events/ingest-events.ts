@@ -68,37 +68,7 @@ export async function ingestEvents(
     }
     await lockWorkspaceIngest(trx, workspace.id);
     const stored = await findStoredEvents(trx, workspace.id, valid);
-    const fresh: PreparedEvent[] = [];
-    const inBatch = new Map<string, PreparedEvent>();
-    const resentInBatch: { event: PreparedEvent; first: PreparedEvent }[] = [];
-    for (const event of valid) {
-      const key = eventKey(event.source, event.eventId);
-      const prior = stored.get(key);
-      const earlier = inBatch.get(key);
-      const priorHash = prior?.bodyHash ?? earlier?.bodyHash.toString('hex');
-      if (priorHash === undefined) {
-        inBatch.set(key, event);
-        fresh.push(event);
-      } else if (priorHash === event.bodyHash.toString('hex')) {
-        if (prior) {
-          outcomes[event.index] = {
-            index: event.index,
-            id: event.eventId,
-            status: 'duplicate',
-            customer_id: prior.customerId,
-          };
-        } else {
-          resentInBatch.push({ event, first: earlier! });
-        }
-      } else {
-        outcomes[event.index] = {
-          index: event.index,
-          id: event.eventId,
-          status: 'conflict',
-          message: `event ${event.eventId} from ${event.source} was stored before with a different body; nothing changed`,
-        };
-      }
-    }
+    const { fresh, resentInBatch } = separateResends(valid, stored, outcomes);
     if (fresh.length === 0) {
       return;
     }
@@ -151,6 +121,49 @@ export async function ingestEvents(
     }
   });
   return outcomes;
+}
+
+/**
+ * Splits a batch into events to store and resends: a resend of a stored event, or of an earlier
+ * event in the same batch, is a duplicate when its body is the same and a conflict otherwise.
+ * Outcomes of resends of stored events are written into `outcomes`; resends within the batch
+ * are returned, to be answered once their first copy has a customer.
+ */
+function separateResends(
+  valid: readonly PreparedEvent[],
+  stored: ReadonlyMap<string, { bodyHash: string; customerId: number }>,
+  outcomes: EventOutcome[],
+) {
+  const fresh: PreparedEvent[] = [];
+  const firstCopy = new Map<string, PreparedEvent>();
+  const resentInBatch: { event: PreparedEvent; first: PreparedEvent }[] = [];
+  for (const event of valid) {
+    const key = eventKey(event.source, event.eventId);
+    const prior = stored.get(key);
+    const earlier = firstCopy.get(key);
+    const priorHash = prior?.bodyHash ?? earlier?.bodyHash.toString('hex');
+    if (priorHash === undefined) {
+      firstCopy.set(key, event);
+      fresh.push(event);
+    } else if (priorHash !== event.bodyHash.toString('hex')) {
+      outcomes[event.index] = {
+        index: event.index,
+        id: event.eventId,
+        status: 'conflict',
+        message: `event ${event.eventId} from ${event.source} was stored before with a different body; nothing changed`,
+      };
+    } else if (prior) {
+      outcomes[event.index] = {
+        index: event.index,
+        id: event.eventId,
+        status: 'duplicate',
+        customer_id: prior.customerId,
+      };
+    } else {
+      resentInBatch.push({ event, first: earlier! });
+    }
+  }
+  return { fresh, resentInBatch };
 }
 
 type StoredRow = { customerId: number; anchorIdentityId: number };
