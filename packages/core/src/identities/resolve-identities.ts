@@ -110,12 +110,12 @@ export async function resolveIdentities(
     const record = records[merge.record]!;
     const from = customerId(merge.loser);
     const to = customerId(merge.winner);
-    // A stored profile's identities are moved in the store; a profile born in this batch was
-    // written straight to its final place, so its move is only logged.
-    const moved =
-      merge.loser > 0
-        ? await moveAllIdentities(trx, ws, from, to)
-        : merge.keys.map((key) => identityOf.get(key)!).sort((a, b) => a - b);
+    // Identities new in this batch were written straight to their final profile, so their part
+    // of the move is only logged; a stored profile's own identities are moved in the store.
+    const arrived = merge.keys.filter((key) => !storedKeys.has(key)).map((key) => identityOf.get(key)!);
+    const moved = [...(merge.loser > 0 ? await moveAllIdentities(trx, ws, from, to) : []), ...arrived].sort(
+      (a, b) => a - b,
+    );
     await insertMove(trx, ws, {
       from,
       to,
