@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from '../db/create-db.ts';
+import { refreshStatistics } from '../db/refresh-statistics.ts';
 import { MAX_BATCH } from '../events/event.schema.ts';
 import { ingestEvents } from '../events/ingest-events.ts';
 import { createApiKey } from '../workspaces/api-keys.ts';
@@ -40,6 +41,7 @@ export async function ensureDemo(
     await ingestEvents(db, workspace, batch, { now: options.end, durable: false });
     onProgress(start + batch.length, events.length);
   }
+  await refreshStatistics(db);
   const { key } = await createApiKey(db, workspace, { name: 'demo', canUnmask: true });
   writeFileSync(keyFile, `${key}\n`, { mode: 0o600 });
   return { slug: DEMO_SLUG, apiKey: key, created: !existing };
