@@ -104,6 +104,7 @@ create table identity_moves (
   undo_of bigint,
   undone_at timestamp with time zone,
   created_at timestamp with time zone not null default now(),
+  constraint identity_moves_identity_ids_check CHECK ((array_position(identity_ids, NULL::bigint) IS NULL)),
   constraint identity_moves_pkey PRIMARY KEY (workspace_id, id),
   constraint identity_moves_reason_check CHECK ((reason = ANY (ARRAY['merge'::text, 'regroup'::text, 'undo'::text])))
 );

@@ -105,6 +105,7 @@ export async function resolveIdentities(
       })),
   );
   const identityOf = new Map([...stored, ...inserted].map((r) => [r.key, r.id]));
+  const insertedKeys = new Set(inserted.map((r) => r.key));
 
   for (const merge of merges) {
     const record = records[merge.record]!;
@@ -112,7 +113,7 @@ export async function resolveIdentities(
     const to = customerId(merge.winner);
     // Identities new in this batch were written straight to their final profile, so their part
     // of the move is only logged; a stored profile's own identities are moved in the store.
-    const arrived = merge.keys.filter((key) => !storedKeys.has(key)).map((key) => identityOf.get(key)!);
+    const arrived = merge.keys.filter((key) => insertedKeys.has(key)).map((key) => identityOf.get(key)!);
     const moved = [...(merge.loser > 0 ? await moveAllIdentities(trx, ws, from, to) : []), ...arrived].sort(
       (a, b) => a - b,
     );

@@ -122,7 +122,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       id bigint generated always as identity,
       from_customer_id bigint not null,
       to_customer_id bigint not null,
-      identity_ids bigint[] not null,
+      identity_ids bigint[] not null check (array_position(identity_ids, null) is null),
       reason text not null check (reason in ('merge', 'regroup', 'undo')),
       source text,
       event_id text,
