@@ -3,6 +3,7 @@ export { listAudit } from './audit/audit.queries.ts';
 export { type Config, loadConfig } from './config.ts';
 export { findCustomers } from './customers/find-customers.ts';
 export { type Customer360, getCustomer360, type Viewer } from './customers/get-customer-360.ts';
+export { type ConflictStatus, listMergeConflicts } from './customers/list-merge-conflicts.ts';
 export { undoMerge } from './customers/undo-merge.ts';
 export { createDb, type Db, type DbHandle, type Engine } from './db/create-db.ts';
 export { migrateToLatest } from './db/migrate.ts';

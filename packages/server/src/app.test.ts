@@ -113,6 +113,46 @@ describe('customers and merges', () => {
     );
   });
 
+  test('merge conflicts are listed for review, paged, newest first', async () => {
+    const auth = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+    const link = (id: string, identities: unknown[]) => ({
+      id,
+      kind: 'identity.linked',
+      occurred_at: '2026-03-02T00:00:00Z',
+      identities,
+    });
+    const events = [
+      link('u1', [
+        { kind: 'wechat_unionid', value: 'oU-1' },
+        { kind: 'phone', value: '13700000001' },
+      ]),
+      link('u2', [
+        { kind: 'wechat_unionid', value: 'oU-2' },
+        { kind: 'jd_pin', value: 'pin-2' },
+      ]),
+      link('x1', [
+        { kind: 'phone', value: '13700000001' },
+        { kind: 'jd_pin', value: 'pin-2' },
+      ]),
+      link('x2', [
+        { kind: 'wechat_unionid', value: 'oU-1' },
+        { kind: 'wechat_unionid', value: 'oU-3' },
+      ]),
+    ];
+    await app.request('/v1/events', { method: 'POST', headers: auth, body: JSON.stringify({ events }) });
+    const page = async (query: string) =>
+      (await (await app.request(`/v1/merge-conflicts${query}`, { headers: auth })).json()) as {
+        conflicts: { record: { event_id: string }; kinds: string[]; status: string }[];
+        next_before: number | null;
+      };
+    const first = await page('?limit=1&status=open');
+    expect(first.conflicts.map((c) => [c.record.event_id, c.kinds])).toEqual([['x2', ['wechat_unionid/']]]);
+    const second = await page(`?limit=1&before=${first.next_before}`);
+    expect(second.conflicts.map((c) => c.record.event_id)).toEqual(['x1']);
+    expect(second.next_before).toBeNull();
+    expect((await app.request('/v1/merge-conflicts?status=maybe', { headers: auth })).status).toBe(400);
+  });
+
   test('bad ids and unknown customers get clear errors', async () => {
     const auth = { authorization: `Bearer ${key}` };
     expect((await app.request('/v1/customers/abc', { headers: auth })).status).toBe(400);

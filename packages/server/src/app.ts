@@ -5,6 +5,7 @@ import type { Deps, Env } from './context.ts';
 import { STATUS } from './errors.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { eventRoutes } from './routes/events.ts';
+import { mergeConflictRoutes } from './routes/merge-conflicts.ts';
 import { mergeRoutes } from './routes/merges.ts';
 
 /** A full batch of 1,000 rich events stays well under this; anything larger is not a batch. */
@@ -35,6 +36,7 @@ export function createApp(deps: Deps) {
   v1.route('/events', eventRoutes(deps));
   v1.route('/customers', customerRoutes(deps));
   v1.route('/merges', mergeRoutes(deps));
+  v1.route('/merge-conflicts', mergeConflictRoutes(deps));
   app.route('/v1', v1);
 
   app.notFound((c) =>
