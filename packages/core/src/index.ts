@@ -10,7 +10,14 @@ export { migrateToLatest } from './db/migrate.ts';
 export { openDatabase } from './db/open-database.ts';
 export { DEFAULT_DEMO, type DemoOptions, generateDemoEvents } from './demo/generate-demo.ts';
 export { DEMO_SLUG, ensureDemo } from './demo/load-demo.ts';
-export { EVENT_KINDS, type EventInput, MAX_BATCH, SHOPS } from './events/event.schema.ts';
+export {
+  EVENT_KINDS,
+  EventEnvelopeSchema,
+  type EventInput,
+  MAX_BATCH,
+  PropertySchemas,
+  SHOPS,
+} from './events/event.schema.ts';
 export { type EventOutcome, ingestEvents } from './events/ingest-events.ts';
 export { IDENTITY_KINDS, type IdentityKind } from './identities/identity.schema.ts';
 export { AppError, type ErrorCode, ErrorCodes } from './shared/errors.ts';

@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Deps, Env } from './context.ts';
 import { STATUS } from './errors.ts';
+import { openApiDocument } from './openapi.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { eventRoutes } from './routes/events.ts';
 import { mergeConflictRoutes } from './routes/merge-conflicts.ts';
@@ -14,6 +15,8 @@ const MAX_BODY_BYTES = 8 * 1024 * 1024;
 export function createApp(deps: Deps) {
   const app = new Hono<Env>();
   app.get('/health', (c) => c.json({ ok: true }));
+  const openApi = openApiDocument();
+  app.get('/openapi.json', (c) => c.json(openApi));
 
   const v1 = new Hono<Env>();
   v1.use(

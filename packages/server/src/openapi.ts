@@ -1,0 +1,180 @@
+import {
+  ErrorCodes,
+  EVENT_KINDS,
+  EventEnvelopeSchema,
+  IDENTITY_KINDS,
+  MAX_BATCH,
+  PropertySchemas,
+} from '@hatchery/core';
+import { z } from 'zod';
+import { STATUS } from './errors.ts';
+
+/**
+ * The API's OpenAPI 3.1 description, served at /openapi.json. Request bodies come from the same
+ * zod schemas the handlers validate with, so the document cannot drift from what is accepted.
+ */
+export function openApiDocument() {
+  const schema = (s: z.ZodType) => {
+    const { $schema: _drop, ...rest } = z.toJSONSchema(s, { io: 'input' }) as Record<string, unknown>;
+    return rest;
+  };
+  const properties = Object.fromEntries(
+    EVENT_KINDS.map((kind) => [`properties.${kind}`, schema(PropertySchemas[kind])]),
+  );
+  const error = { $ref: '#/components/schemas/Error' };
+  const errors = (...codes: (keyof typeof STATUS)[]) =>
+    Object.fromEntries(
+      codes.map((code) => [
+        String(STATUS[code]),
+        { description: code, content: { 'application/json': { schema: error } } },
+      ]),
+    );
+  const json = (ref: string, description: string) => ({
+    description,
+    content: { 'application/json': { schema: { type: 'object', description: ref } } },
+  });
+  const id = { name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } };
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Hatchery API',
+      version: '0.1.0',
+      description:
+        'One customer profile across shops and WeCom. Every /v1 call needs an API key of one workspace.',
+    },
+    components: {
+      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'hk_… API key' } },
+      schemas: {
+        Event: {
+          ...schema(EventEnvelopeSchema),
+          description: `One event. \`properties\` follows the schema of its kind: ${EVENT_KINDS.map((k) => `properties.${k}`).join(', ')}. Identity kinds: ${IDENTITY_KINDS.join(', ')}.`,
+        },
+        ...properties,
+        Error: {
+          type: 'object',
+          properties: {
+            error: {
+              type: 'object',
+              properties: {
+                code: { type: 'string', enum: Object.keys(ErrorCodes) },
+                message: { type: 'string' },
+              },
+              required: ['code', 'message'],
+            },
+          },
+          required: ['error'],
+        },
+      },
+    },
+    security: [{ apiKey: [] }],
+    paths: {
+      '/v1/events': {
+        post: {
+          summary: `Store a batch of up to ${MAX_BATCH} events; each is answered stored, duplicate, conflict or rejected`,
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  properties: {
+                    events: {
+                      type: 'array',
+                      minItems: 1,
+                      maxItems: MAX_BATCH,
+                      items: { $ref: '#/components/schemas/Event' },
+                    },
+                  },
+                  required: ['events'],
+                },
+              },
+            },
+          },
+          responses: {
+            '200': json(
+              '{ summary, results }',
+              'one result per event, in order; stored events are committed',
+            ),
+            ...errors('invalid_request', 'unauthorized', 'batch_too_large'),
+          },
+        },
+      },
+      '/v1/customers': {
+        get: {
+          summary: 'Find customers by any identity (a phone in any spelling, a nick, a pin, an openid…)',
+          parameters: [
+            { name: 'q', in: 'query', required: true, schema: { type: 'string', maxLength: 256 } },
+            { name: 'kind', in: 'query', schema: { type: 'string', enum: [...IDENTITY_KINDS] } },
+            { name: 'scope', in: 'query', schema: { type: 'string' } },
+          ],
+          responses: {
+            '200': json('{ customer_ids }', 'matching customers'),
+            ...errors('invalid_request', 'unauthorized'),
+          },
+        },
+      },
+      '/v1/customers/{id}': {
+        get: {
+          summary:
+            'The customer 360: identities (masked), orders per shop, communities, timeline, merge history',
+          parameters: [
+            id,
+            {
+              name: 'unmask',
+              in: 'query',
+              schema: { type: 'boolean' },
+              description: 'needs a key that may unmask; audited',
+            },
+            {
+              name: 'limit',
+              in: 'query',
+              schema: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+            },
+            {
+              name: 'cursor',
+              in: 'query',
+              schema: { type: 'string' },
+              description: 'timeline.next_cursor of the previous page',
+            },
+          ],
+          responses: {
+            '200': json('Customer360', 'the profile'),
+            ...errors('invalid_request', 'unauthorized', 'forbidden', 'not_found'),
+          },
+        },
+      },
+      '/v1/merges/{id}/undo': {
+        post: {
+          summary: 'Undo a merge: its identities go back, with their events, orders and memberships',
+          parameters: [id],
+          responses: {
+            '200': json('{ undo_id, restored_customer_id, identity_ids }', 'undone'),
+            ...errors('unauthorized', 'not_found', 'conflict'),
+          },
+        },
+      },
+      '/v1/merge-conflicts': {
+        get: {
+          summary: 'Records that would have given one person two unique identities, for review',
+          parameters: [
+            {
+              name: 'status',
+              in: 'query',
+              schema: { type: 'string', enum: ['open', 'resolved', 'dismissed'] },
+            },
+            {
+              name: 'limit',
+              in: 'query',
+              schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
+            },
+            { name: 'before', in: 'query', schema: { type: 'integer' } },
+          ],
+          responses: {
+            '200': json('{ conflicts, next_before }', 'newest first'),
+            ...errors('invalid_request', 'unauthorized'),
+          },
+        },
+      },
+    },
+  };
+}
