@@ -1,0 +1,127 @@
+/**
+ * Helpers for the reader tests: byte sources cut into chunks, and GBK bytes for the few Chinese
+ * words the tests use (the platform has a GBK decoder but no GBK encoder, so the bytes are written
+ * out; they are what Python's `'…'.encode('gbk')` gives).
+ */
+
+import { type CsvItem, type OpenCsvResult, openCsv, type ReadCsvOptions } from './read-csv.ts';
+
+const GBK_WORDS: Record<string, string> = {
+  订单编号: 'b6 a9 b5 a5 b1 e0 ba c5',
+  买家会员名: 'c2 f2 bc d2 bb e1 d4 b1 c3 fb',
+  买家实际支付金额: 'c2 f2 bc d2 ca b5 bc ca d6 a7 b8 b6 bd f0 b6 ee',
+  订单状态: 'b6 a9 b5 a5 d7 b4 cc ac',
+  订单付款时间: 'b6 a9 b5 a5 b8 b6 bf ee ca b1 bc e4',
+  联系手机: 'c1 aa cf b5 ca d6 bb fa',
+  张三: 'd5 c5 c8 fd',
+  李四: 'c0 ee cb c4',
+  交易成功: 'bd bb d2 d7 b3 c9 b9 a6',
+  '卖家已发货，等待买家确认': 'c2 f4 bc d2 d2 d1 b7 a2 bb f5 a3 ac b5 c8 b4 fd c2 f2 bc d2 c8 b7 c8 cf',
+  订单报表: 'b6 a9 b5 a5 b1 a8 b1 ed',
+  宝贝标题: 'b1 a6 b1 b4 b1 ea cc e2',
+  玉肌皂: 'd3 f1 bc a1 d4 ed',
+  导出时间: 'b5 bc b3 f6 ca b1 bc e4',
+  至: 'd6 c1',
+  '——': 'a1 aa a1 aa',
+  '\u3000': 'a1 a1',
+};
+
+const GBK_BY_LENGTH = Object.keys(GBK_WORDS).sort((a, b) => b.length - a.length);
+
+/** Words `gbk` can encode. */
+export const GBK_ENCODABLE: readonly string[] = GBK_BY_LENGTH;
+
+export function hexBytes(hex: string): Uint8Array {
+  return Uint8Array.from(hex.trim().split(/\s+/), (h) => Number.parseInt(h, 16));
+}
+
+/** `text` in GBK: ASCII as is, each run of other characters looked up in the table above. */
+export function gbk(text: string): Uint8Array {
+  const out: number[] = [];
+  let run = '';
+  const flush = () => {
+    if (run === '') {
+      return;
+    }
+    // Longest table word first, so that runs like 张三李四 are found word by word.
+    while (run !== '') {
+      const word = GBK_BY_LENGTH.find((w) => run.startsWith(w));
+      if (word === undefined) {
+        throw new Error(`test-support: no GBK bytes for "${run}"`);
+      }
+      out.push(...hexBytes(GBK_WORDS[word]!));
+      run = run.slice(word.length);
+    }
+  };
+  for (const c of text) {
+    if (c.charCodeAt(0) < 0x80) {
+      flush();
+      out.push(c.charCodeAt(0));
+    } else {
+      run += c;
+    }
+  }
+  flush();
+  return Uint8Array.from(out);
+}
+
+export function utf8(text: string): Uint8Array {
+  return new TextEncoder().encode(text);
+}
+
+export function concat(...parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** The bytes as a stream of chunks of `size` bytes (the last may be shorter). */
+export async function* chunks(
+  bytes: Uint8Array,
+  size = Math.max(1, bytes.length),
+): AsyncGenerator<Uint8Array> {
+  for (let at = 0; at < bytes.length; at += size) {
+    yield bytes.slice(at, at + size);
+  }
+}
+
+/** The bytes cut at the given offsets. */
+export async function* cutAt(bytes: Uint8Array, offsets: readonly number[]): AsyncGenerator<Uint8Array> {
+  let from = 0;
+  for (const at of [...offsets].sort((a, b) => a - b)) {
+    yield bytes.slice(from, at);
+    from = at;
+  }
+  yield bytes.slice(from);
+}
+
+export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) {
+    out.push(item);
+  }
+  return out;
+}
+
+export type OpenedCsv = Extract<OpenCsvResult, { ok: true }>;
+
+/** Opens and reads the whole file; fails the test if there is no header. */
+export async function readAll(
+  source: AsyncIterable<Uint8Array> | Uint8Array,
+  options: ReadCsvOptions = {},
+): Promise<{ file: OpenedCsv; items: CsvItem[] }> {
+  const file = await openCsv(source instanceof Uint8Array ? chunks(source) : source, options);
+  if (!file.ok) {
+    throw new Error(`expected a header: ${file.reason}`);
+  }
+  return { file, items: await collect(file.rows) };
+}
+
+/** The cells of the rows, as plain objects (rows have no prototype). */
+export function rowCells(items: readonly CsvItem[]): Record<string, string | null>[] {
+  return items.flatMap((item) => (item.kind === 'row' ? [{ ...item.cells }] : []));
+}
