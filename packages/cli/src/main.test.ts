@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -38,6 +38,30 @@ describe('hatchery CLI', () => {
     const again = hatchery('key', 'revoke', 'deer-skin', '1');
     expect(again.code).toBe(1);
     expect(again.err).toContain('error [not_found]');
+  });
+
+  test('imports a shop export with a summary and the rejected lines, and a dry run stores nothing', () => {
+    const file = join(dataDir, 'jd.csv');
+    writeFileSync(
+      file,
+      [
+        '订单号,商品名称,订购数量,京东价,应付金额,订单状态,下单帐号,下单时间,付款确认时间',
+        '70001,精华液,1,99.00,99.00,完成,jd_amy,2024-10-07 09:00:00,2024-10-07 09:01:00',
+        '70002,面霜,1,abc,abc,完成,jd_bob,2024-10-07 09:00:00,2024-10-07 09:01:00',
+      ].join('\r\n'),
+    );
+    const dry = hatchery('import', file, '--workspace', 'deer-skin', '--dry-run');
+    expect(dry.out).toMatch(/^import 1 \(dry run: nothing stored\): done, format jd_orders$/m);
+    const real = hatchery('import', file, '--workspace', 'deer-skin');
+    expect(real.code).toBe(0);
+    expect(real.out).toMatch(/^import 2: done, format jd_orders$/m);
+    expect(real.out).toContain('rows read 2, imported 1, rejected 1, skipped 0');
+    expect(real.out).toContain('customers 0 → 1, merges 0');
+    expect(real.out).toMatch(/line 3 rejected .*abc/);
+    expect(real.err).toContain('importing jd.csv (bytes): 100%');
+    expect(hatchery('customer', 'jd_amy', '--workspace', 'deer-skin').out).toMatch(
+      /jd\s+1 orders\s+¥99\.00 net/,
+    );
   });
 
   test('bad input is a clear error with a code', () => {

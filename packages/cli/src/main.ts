@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { AppError } from '@hatchery/core';
 import { runCustomer } from './commands/customer.ts';
+import { runImport } from './commands/import.ts';
 import { runKey } from './commands/key.ts';
 import { runWorkspace } from './commands/workspace.ts';
 
@@ -12,6 +13,7 @@ const USAGE = `hatchery — private-domain operations from the terminal
   hatchery key list <workspace>
   hatchery key revoke <workspace> <key-id>
   hatchery customer <phone|nick|id…> [--workspace <slug>] [--kind <kind>] [--unmask]
+  hatchery import <file.csv> [--workspace <slug>] [--format <id>] [--dry-run]
 
 Uses DATABASE_URL when set, else the embedded database in HATCHERY_DATA_DIR (./.hatchery).`;
 
@@ -19,6 +21,7 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   workspace: runWorkspace,
   key: runKey,
   customer: runCustomer,
+  import: runImport,
 };
 
 const [name, ...rest] = process.argv.slice(2);

@@ -20,7 +20,10 @@ export {
 } from './events/event.schema.ts';
 export { type EventOutcome, ingestEvents } from './events/ingest-events.ts';
 export { IDENTITY_KINDS, type IdentityKind } from './identities/identity.schema.ts';
+export { getImport, getImportProblems } from './imports/get-import.ts';
+export { type ImportInput, type ImportResult, importFile } from './imports/import-file.ts';
 export { AppError, type ErrorCode, ErrorCodes } from './shared/errors.ts';
+export { progressBar } from './shared/progress-bar.ts';
 export {
   authenticateApiKey,
   type Caller,

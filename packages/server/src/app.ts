@@ -6,6 +6,7 @@ import { STATUS } from './errors.ts';
 import { openApiDocument } from './openapi.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { eventRoutes } from './routes/events.ts';
+import { importRoutes } from './routes/imports.ts';
 import { mergeConflictRoutes } from './routes/merge-conflicts.ts';
 import { mergeRoutes } from './routes/merges.ts';
 
@@ -19,14 +20,14 @@ export function createApp(deps: Deps) {
   app.get('/openapi.json', (c) => c.json(openApi));
 
   const v1 = new Hono<Env>();
-  v1.use(
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new AppError('batch_too_large', `request body is larger than ${MAX_BODY_BYTES} bytes`);
-      },
-    }),
-  );
+  // Uploads have their own, larger limit (routes/imports.ts); everything else is a JSON call.
+  const jsonLimit = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new AppError('batch_too_large', `request body is larger than ${MAX_BODY_BYTES} bytes`);
+    },
+  });
+  v1.use(async (c, next) => (c.req.path.startsWith('/v1/imports') ? next() : jsonLimit(c, next)));
   v1.use(async (c, next) => {
     const header = c.req.header('authorization') ?? '';
     const key = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
@@ -40,6 +41,7 @@ export function createApp(deps: Deps) {
   v1.route('/customers', customerRoutes(deps));
   v1.route('/merges', mergeRoutes(deps));
   v1.route('/merge-conflicts', mergeConflictRoutes(deps));
+  v1.route('/imports', importRoutes(deps));
   app.route('/v1', v1);
 
   app.notFound((c) =>

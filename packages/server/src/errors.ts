@@ -5,6 +5,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 export const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   invalid_request: 400,
   batch_too_large: 413,
+  file_too_large: 413,
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,

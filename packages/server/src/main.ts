@@ -1,7 +1,6 @@
-import { ensureDemo, loadConfig, openDatabase } from '@hatchery/core';
+import { ensureDemo, loadConfig, openDatabase, progressBar } from '@hatchery/core';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
-import { progressBar } from './progress-bar.ts';
 
 /** `npm start`: open (and migrate) the database, load the demo brand if missing, serve the API. */
 const config = loadConfig();

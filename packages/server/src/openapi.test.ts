@@ -22,6 +22,9 @@ test('/openapi.json describes every route the app serves, with the events schema
     '/v1/customers',
     '/v1/customers/{id}',
     '/v1/events',
+    '/v1/imports',
+    '/v1/imports/{id}',
+    '/v1/imports/{id}/problems',
     '/v1/merge-conflicts',
     '/v1/merges/{id}/undo',
   ]);

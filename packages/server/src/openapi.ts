@@ -153,6 +153,57 @@ export function openApiDocument() {
           },
         },
       },
+      '/v1/imports': {
+        post: {
+          summary:
+            'Upload a shop export (multipart: file, format?, dry_run?); answers at once, the import runs on',
+          requestBody: {
+            required: true,
+            content: {
+              'multipart/form-data': {
+                schema: {
+                  type: 'object',
+                  properties: {
+                    file: { type: 'string', format: 'binary' },
+                    format: { type: 'string' },
+                    dry_run: { type: 'string', enum: ['true', 'false'] },
+                  },
+                  required: ['file'],
+                },
+              },
+            },
+          },
+          responses: {
+            '202': json('Import', 'the import, running'),
+            ...errors('invalid_request', 'unauthorized', 'file_too_large'),
+          },
+        },
+      },
+      '/v1/imports/{id}': {
+        get: {
+          summary: 'An import: status, progress and summary',
+          parameters: [id],
+          responses: { '200': json('Import', 'the import'), ...errors('unauthorized', 'not_found') },
+        },
+      },
+      '/v1/imports/{id}/problems': {
+        get: {
+          summary: "The import's report: rejected and skipped lines with column and reason",
+          parameters: [
+            id,
+            { name: 'after_line', in: 'query', schema: { type: 'integer', minimum: 0 } },
+            {
+              name: 'limit',
+              in: 'query',
+              schema: { type: 'integer', minimum: 1, maximum: 1000, default: 200 },
+            },
+          ],
+          responses: {
+            '200': json('{ problems, next_after_line }', 'in line order'),
+            ...errors('unauthorized', 'not_found'),
+          },
+        },
+      },
       '/v1/merge-conflicts': {
         get: {
           summary: 'Records that would have given one person two unique identities, for review',

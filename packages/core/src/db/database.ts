@@ -144,6 +144,49 @@ export interface AuditLogTable {
   created_at: CreatedAt;
 }
 
+export interface ImportsTable {
+  workspace_id: number;
+  id: Generated<number>;
+  file_name: string;
+  file_bytes: number;
+  /** The detected (or chosen) format id; null until the header has been read. */
+  format: string | null;
+  encoding: string | null;
+  dry_run: boolean;
+  status: 'running' | 'done' | 'failed';
+  bytes_read: Generated<number>;
+  summary: Json<ImportSummary>;
+  failure: string | null;
+  actor: string;
+  created_at: CreatedAt;
+  /** Touched with every progress update: a running import that stops beating was interrupted. */
+  heartbeat_at: Generated<Date>;
+  finished_at: Timestamp | null;
+}
+
+export type ImportSummary = {
+  rows_read?: number;
+  rows_imported?: number;
+  rows_rejected?: number;
+  rows_skipped?: number;
+  events?: Record<string, number>;
+  orders?: number;
+  customers_before?: number;
+  customers_after?: number;
+  merges?: number;
+  rejected_by_reason?: Record<string, number>;
+  skipped_by_reason?: Record<string, number>;
+};
+
+export interface ImportProblemsTable {
+  workspace_id: number;
+  import_id: number;
+  line: number;
+  kind: 'rejected' | 'skipped';
+  column_name: string | null;
+  reason: string;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   api_keys: ApiKeysTable;
@@ -157,4 +200,6 @@ export interface Database {
   identity_moves: IdentityMovesTable;
   merge_conflicts: MergeConflictsTable;
   audit_log: AuditLogTable;
+  imports: ImportsTable;
+  import_problems: ImportProblemsTable;
 }

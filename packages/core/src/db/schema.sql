@@ -109,6 +109,39 @@ create table identity_moves (
   constraint identity_moves_reason_check CHECK ((reason = ANY (ARRAY['merge'::text, 'regroup'::text, 'undo'::text])))
 );
 
+create table import_problems (
+  workspace_id bigint not null,
+  import_id bigint not null,
+  line integer not null,
+  kind text not null,
+  column_name text,
+  reason text not null,
+  constraint import_problems_kind_check CHECK ((kind = ANY (ARRAY['rejected'::text, 'skipped'::text]))),
+  constraint import_problems_pkey PRIMARY KEY (workspace_id, import_id, line, kind),
+  constraint import_problems_workspace_id_import_id_fkey FOREIGN KEY (workspace_id, import_id) REFERENCES imports(workspace_id, id)
+);
+
+create table imports (
+  workspace_id bigint not null,
+  id bigint generated always as identity not null,
+  file_name text not null,
+  file_bytes bigint not null,
+  format text,
+  encoding text,
+  dry_run boolean not null,
+  status text not null,
+  bytes_read bigint not null default 0,
+  summary jsonb not null default '{}'::jsonb,
+  failure text,
+  actor text not null,
+  created_at timestamp with time zone not null default now(),
+  heartbeat_at timestamp with time zone not null default now(),
+  finished_at timestamp with time zone,
+  constraint imports_pkey PRIMARY KEY (workspace_id, id),
+  constraint imports_status_check CHECK ((status = ANY (ARRAY['running'::text, 'done'::text, 'failed'::text]))),
+  constraint imports_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES workspaces(id)
+);
+
 create table merge_conflicts (
   workspace_id bigint not null,
   id bigint generated always as identity not null,

@@ -16,6 +16,7 @@ const GBK_WORDS: Record<string, string> = {
   张三: 'd5 c5 c8 fd',
   李四: 'c0 ee cb c4',
   交易成功: 'bd bb d2 d7 b3 c9 b9 a6',
+  等待买家付款: 'b5 c8 b4 fd c2 f2 bc d2 b8 b6 bf ee',
   '卖家已发货，等待买家确认': 'c2 f4 bc d2 d2 d1 b7 a2 bb f5 a3 ac b5 c8 b4 fd c2 f2 bc d2 c8 b7 c8 cf',
   订单报表: 'b6 a9 b5 a5 b1 a8 b1 ed',
   宝贝标题: 'b1 a6 b1 b4 b1 ea cc e2',

@@ -7,6 +7,8 @@ export const ErrorCodes = {
   invalid_request: 'invalid_request',
   /** A batch holds more events than one request may carry. */
   batch_too_large: 'batch_too_large',
+  /** An uploaded file is larger than an upload may be. */
+  file_too_large: 'file_too_large',
   /** No API key, an unknown key or a revoked key. */
   unauthorized: 'unauthorized',
   /** The caller is known but its key or role does not allow this (for example unmasking). */

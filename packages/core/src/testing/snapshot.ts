@@ -14,6 +14,8 @@ const TABLES = [
   'identity_moves',
   'merge_conflicts',
   'audit_log',
+  'imports',
+  'import_problems',
 ] as const;
 
 /** Every row of every table, in a stable order: equal snapshots mean nothing changed. */

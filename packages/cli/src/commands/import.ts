@@ -1,0 +1,97 @@
+import { createReadStream, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  AppError,
+  getImportProblems,
+  getWorkspace,
+  type ImportResult,
+  importFile,
+  progressBar,
+} from '@hatchery/core';
+import { withDb } from '../with-db.ts';
+
+const SHOWN_PROBLEMS = 20;
+
+/** `hatchery import <file>`: import a shop export with a progress bar and a summary. */
+export async function runImport(argv: string[]): Promise<void> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      workspace: { type: 'string', default: 'demo' },
+      format: { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+    },
+  });
+  const [file] = positionals;
+  if (!file) {
+    throw new AppError(
+      'invalid_request',
+      'usage: hatchery import <file> [--workspace <slug>] [--format <id>] [--dry-run]',
+    );
+  }
+  let fileBytes: number;
+  try {
+    fileBytes = statSync(file).size;
+  } catch {
+    throw new AppError('invalid_request', `cannot read ${file}`);
+  }
+  await withDb(async (db, config) => {
+    const workspace = await getWorkspace(db, config.masterSecret, values.workspace);
+    const bar = progressBar(`importing ${basename(file)} (bytes)`);
+    const result = await importFile(
+      db,
+      workspace,
+      {
+        fileName: basename(file),
+        fileBytes,
+        source: createReadStream(file),
+        format: values.format,
+        dryRun: values['dry-run'],
+        actor: 'cli',
+      },
+      ({ bytesRead }) => bar(bytesRead, fileBytes),
+    );
+    console.log(formatImport(result, values['dry-run']));
+    const { problems } = await getImportProblems(db, workspace, result.id, { limit: SHOWN_PROBLEMS });
+    for (const p of problems) {
+      console.log(`  line ${p.line} ${p.kind}${p.column ? ` [${p.column}]` : ''}: ${p.reason}`);
+    }
+    const total = (result.summary.rows_rejected ?? 0) + (result.summary.rows_skipped ?? 0);
+    if (total > problems.length) {
+      console.log(`  … ${total - problems.length} more: GET /v1/imports/${result.id}/problems`);
+    }
+    if (result.status === 'failed') {
+      process.exitCode = 1;
+    }
+  });
+}
+
+export function formatImport(result: ImportResult, dryRun: boolean): string {
+  const s = result.summary;
+  const lines = [
+    `import ${result.id}${dryRun ? ' (dry run: nothing stored)' : ''}: ${result.status}${result.format ? `, format ${result.format}` : ''}`,
+  ];
+  if (result.failure) {
+    lines.push(`  ${result.failure}`);
+  }
+  lines.push(
+    `  rows read ${s.rows_read ?? 0}, imported ${s.rows_imported ?? 0}, rejected ${s.rows_rejected ?? 0}, skipped ${s.rows_skipped ?? 0}`,
+    `  orders ${s.orders ?? 0}; events ${Object.entries(s.events ?? {})
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+  );
+  if (s.customers_before !== undefined && s.customers_after !== undefined) {
+    lines.push(`  customers ${s.customers_before} → ${s.customers_after}, merges ${s.merges ?? 0}`);
+  }
+  for (const [title, tally] of [
+    ['rejected', s.rejected_by_reason],
+    ['skipped', s.skipped_by_reason],
+  ] as const) {
+    for (const [reason, n] of Object.entries(tally ?? {}).sort((a, b) => b[1] - a[1])) {
+      lines.push(`  ${title} ${n}× ${reason}`);
+    }
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,270 @@
+import type { Db } from '../db/create-db.ts';
+import type { ImportSummary } from '../db/database.ts';
+import type { EventInput } from '../events/event.schema.ts';
+import { ingestEvents } from '../events/ingest-events.ts';
+import { prepareEvent } from '../events/prepare-event.ts';
+import { AppError } from '../shared/errors.ts';
+import type { Workspace } from '../workspaces/workspace.ts';
+import type { ImportFormat, MapOutcome } from './formats/import-format.ts';
+import { detectFormat, FORMATS, findFormat } from './formats/index.ts';
+import {
+  countProfiles,
+  insertImport,
+  insertProblems,
+  type ProblemRow,
+  updateImport,
+} from './imports.queries.ts';
+import { openCsv } from './read-csv.ts';
+
+export type ImportInput = Readonly<{
+  fileName: string;
+  fileBytes: number;
+  /** The file's bytes, read once, streaming. */
+  source: AsyncIterable<Uint8Array>;
+  /** A format id to skip detection (`--format`). */
+  format?: string | undefined;
+  /** Report only: rows are read, mapped and validated; nothing is sent. */
+  dryRun?: boolean | undefined;
+  actor: string;
+  /** Called with the import's id as soon as it exists, before the file is read. */
+  onStart?: ((id: number) => void) | undefined;
+}>;
+
+export type ImportProgress = (progress: { bytesRead: number; fileBytes: number; rowsRead: number }) => void;
+
+export type ImportResult = {
+  id: number;
+  status: 'done' | 'failed';
+  format: string | null;
+  summary: ImportSummary;
+  failure: string | null;
+};
+
+const BATCH = 1000;
+const PROBLEM_CHUNK = 500;
+/** Reasons are counted for the summary; past this many distinct ones the rest are "other". */
+const MAX_REASONS = 50;
+
+/**
+ * Imports one shop export: streams it through the reader, detects its format from the header,
+ * maps rows to events and sends them through the same ingestion as the API, in batches. Every
+ * line ends up imported, rejected (with column and reason) or skipped (with reason); problems are
+ * stored as the import's report. Events have deterministic ids, so importing a file again changes
+ * nothing. The import row is created first, so its progress can be watched while it runs.
+ */
+export async function importFile(
+  db: Db,
+  workspace: Workspace,
+  input: ImportInput,
+  onProgress: ImportProgress = () => {},
+): Promise<ImportResult> {
+  const chosen = input.format === undefined ? null : findFormat(input.format);
+  if (input.format !== undefined && chosen === null) {
+    throw new AppError('invalid_request', `unknown format ${input.format}; known formats: ${knownFormats()}`);
+  }
+  const dryRun = input.dryRun ?? false;
+  const { id } = await insertImport(db, {
+    workspaceId: workspace.id,
+    fileName: input.fileName,
+    fileBytes: input.fileBytes,
+    dryRun,
+    actor: input.actor,
+  });
+  input.onStart?.(id);
+  const run = new ImportRun(db, workspace, id, dryRun);
+  try {
+    const counted = countBytes(input.source);
+    const opened = await openCsv(counted.chunks, {
+      expectedHeaders: chosen ? chosen.headers : FORMATS.flatMap((f) => f.headers),
+    });
+    if (!opened.ok) {
+      const hint =
+        opened.code === 'no_header' ? ` Known formats: ${knownFormats()}; choose one with --format.` : '';
+      return await run.fail(`${input.fileName}: ${opened.reason}${hint}`);
+    }
+    const format = chosen ?? detectFormat(opened.header.names)?.format;
+    if (format === undefined) {
+      return await run.fail(
+        `${input.fileName}: the header on line ${opened.header.line} matches no known export. Known formats: ${knownFormats()}; choose one with --format.`,
+      );
+    }
+    await updateImport(db, workspace.id, id, { format: format.id, encoding: opened.encoding });
+    const before = await countProfiles(db, workspace.id);
+    const mapper = format.createMapper({ timeZone: workspace.timeZone, fileName: input.fileName });
+    let rowsRead = 0;
+    for await (const item of opened.rows) {
+      if (item.kind === 'fatal') {
+        await run.flush();
+        return await run.fail(`${input.fileName}, line ${item.line}: ${item.reason}`, format);
+      }
+      rowsRead += 1;
+      run.summary.rows_read = rowsRead;
+      if (item.kind === 'error') {
+        run.problem({ line: item.line, kind: 'rejected', column: item.column, reason: item.reason });
+      } else {
+        await run.take(mapper.push({ line: item.line, cells: item.cells }));
+      }
+      if (run.pending.length >= BATCH) {
+        await run.send();
+        onProgress({ bytesRead: counted.bytes(), fileBytes: input.fileBytes, rowsRead });
+        await updateImport(db, workspace.id, id, { bytesRead: counted.bytes(), summary: run.summary });
+      }
+    }
+    await run.take(mapper.finish());
+    await run.flush();
+    const after = await countProfiles(db, workspace.id);
+    run.summary.customers_before = before.customers;
+    run.summary.customers_after = after.customers;
+    run.summary.merges = after.merges - before.merges;
+    onProgress({ bytesRead: counted.bytes(), fileBytes: input.fileBytes, rowsRead });
+    await updateImport(db, workspace.id, id, {
+      bytesRead: counted.bytes(),
+      summary: run.summary,
+      status: 'done',
+    });
+    return { id, status: 'done', format: format.id, summary: run.summary, failure: null };
+  } catch (error) {
+    // The report keeps what was learned; the error itself is a bug and goes up.
+    await run.fail(`${input.fileName}: internal error during the import`).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** The running tallies of one import: pending events with the lines they came from, and problems. */
+class ImportRun {
+  readonly summary: ImportSummary = {
+    rows_read: 0,
+    rows_imported: 0,
+    rows_rejected: 0,
+    rows_skipped: 0,
+    events: {},
+    orders: 0,
+    rejected_by_reason: {},
+    skipped_by_reason: {},
+  };
+  pending: { event: EventInput; lines: readonly number[] }[] = [];
+  readonly #problems: ProblemRow[] = [];
+  readonly #db: Db;
+  readonly #workspace: Workspace;
+  readonly #id: number;
+  readonly #dryRun: boolean;
+
+  constructor(db: Db, workspace: Workspace, id: number, dryRun: boolean) {
+    this.#db = db;
+    this.#workspace = workspace;
+    this.#id = id;
+    this.#dryRun = dryRun;
+  }
+
+  async take(outcomes: readonly MapOutcome[]): Promise<void> {
+    for (const outcome of outcomes) {
+      if (outcome.kind === 'events') {
+        for (const event of outcome.events) {
+          this.pending.push({ event, lines: outcome.lines });
+        }
+        this.summary.rows_imported! += outcome.lines.length;
+      } else {
+        this.problem({
+          line: outcome.line,
+          kind: outcome.kind,
+          column: outcome.kind === 'rejected' ? outcome.column : null,
+          reason: outcome.reason,
+        });
+      }
+    }
+    if (this.#problems.length >= PROBLEM_CHUNK) {
+      await insertProblems(this.#db, this.#workspace.id, this.#id, this.#problems.splice(0));
+    }
+  }
+
+  problem(problem: ProblemRow): void {
+    this.#problems.push(problem);
+    const rejected = problem.kind === 'rejected';
+    if (rejected) {
+      this.summary.rows_rejected! += 1;
+    } else {
+      this.summary.rows_skipped! += 1;
+    }
+    const tally = rejected ? this.summary.rejected_by_reason! : this.summary.skipped_by_reason!;
+    const key = reasonKey(problem);
+    const bucket = key in tally || Object.keys(tally).length < MAX_REASONS ? key : 'other';
+    tally[bucket] = (tally[bucket] ?? 0) + 1;
+  }
+
+  /** Sends (or, in a dry run, validates) the pending events, at most one batch. */
+  async send(): Promise<void> {
+    const batch = this.pending.splice(0, BATCH);
+    if (batch.length === 0) {
+      return;
+    }
+    const now = new Date();
+    const outcomes = this.#dryRun
+      ? batch.map(({ event }, index) => {
+          const r = prepareEvent(event, index, this.#workspace.keys.hmacKey, now);
+          return r.ok ? { status: 'valid' as const } : { status: 'rejected' as const, errors: r.errors };
+        })
+      : await ingestEvents(
+          this.#db,
+          this.#workspace,
+          batch.map((b) => b.event),
+          { now },
+        );
+    const events = this.summary.events!;
+    outcomes.forEach((outcome, n) => {
+      events[outcome.status] = (events[outcome.status] ?? 0) + 1;
+      const { event, lines } = batch[n]!;
+      if (event.kind === 'order.paid' && outcome.status !== 'rejected') {
+        this.summary.orders! += 1;
+      }
+      if (outcome.status === 'rejected' || outcome.status === 'conflict') {
+        const reason =
+          outcome.status === 'rejected'
+            ? `event ${event.id} rejected: ${outcome.errors.map((e) => `${e.path} ${e.message}`).join('; ')}`
+            : outcome.message;
+        this.summary.rows_imported! -= lines.length;
+        for (const line of lines) {
+          this.problem({ line, kind: 'rejected', column: null, reason });
+        }
+      }
+    });
+  }
+
+  /** Sends everything pending and stores the remaining problems. */
+  async flush(): Promise<void> {
+    while (this.pending.length > 0) {
+      await this.send();
+    }
+    await insertProblems(this.#db, this.#workspace.id, this.#id, this.#problems.splice(0));
+  }
+
+  async fail(failure: string, format?: ImportFormat): Promise<ImportResult> {
+    await insertProblems(this.#db, this.#workspace.id, this.#id, this.#problems.splice(0));
+    await updateImport(this.#db, this.#workspace.id, this.#id, {
+      status: 'failed',
+      failure,
+      summary: this.summary,
+    });
+    return { id: this.#id, status: 'failed', format: format?.id ?? null, summary: this.summary, failure };
+  }
+}
+
+/** Reasons name values (an order id, an amount); the summary groups by column and the reason's gist. */
+function reasonKey(problem: ProblemRow): string {
+  const gist = problem.reason.replace(/"[^"]*"|\d[\d.,:\-/ ]*/g, '…').slice(0, 120);
+  return problem.column === null ? gist : `${problem.column}: ${gist}`;
+}
+
+function knownFormats(): string {
+  return FORMATS.map((f) => `${f.id} (${f.label})`).join(', ');
+}
+
+function countBytes(source: AsyncIterable<Uint8Array>) {
+  let read = 0;
+  async function* chunks() {
+    for await (const chunk of source) {
+      read += chunk.byteLength;
+      yield chunk;
+    }
+  }
+  return { chunks: chunks(), bytes: () => read };
+}
