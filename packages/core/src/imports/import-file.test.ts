@@ -8,6 +8,7 @@ import { csvLine, csvText } from './formats/test-helpers.ts';
 import { getImport, getImportProblems } from './get-import.ts';
 import { importFile } from './import-file.ts';
 import { chunks, concat, gbk, utf8 } from './test-support.ts';
+import { xlsxBytes } from './xlsx-test-support.ts';
 
 let h: DbHandle;
 beforeAll(async () => {
@@ -183,6 +184,26 @@ describe('importFile', () => {
     await expect(run(ws, 'x.csv', jdFile, { format: 'amazon_orders' })).rejects.toMatchObject({
       code: 'invalid_request',
     });
+  });
+
+  test('the same report saved as .xlsx imports the same way; an old .xls is refused with what to do', async () => {
+    const ws = await createTestWorkspace(h, 'imports-xlsx');
+    const workbook = await xlsxBytes((sheet) => {
+      sheet.addRow(['订单报表']);
+      sheet.addRow(['订单编号', '买家会员名', '买家实际支付金额', '订单状态', '订单付款时间', '联系手机']);
+      sheet.addRow(['3000000000000000009', '王五', 66.6, '交易成功', '2024-10-04 11:42:00', '13700137000']);
+      sheet.addRow([6.917926768823644e18, '王五', 1, '交易成功', '2024-10-04 11:42:00', '13700137000']);
+    });
+    const result = await run(ws, '订单报表.xlsx', workbook);
+    expect(result).toMatchObject({ status: 'done', format: 'taobao_orders' });
+    expect(result.summary).toMatchObject({ rows_read: 2, rows_imported: 1, rows_rejected: 1, orders: 1 });
+    const [problem] = (await getImportProblems(h.db, ws, result.id, { limit: 10 })).problems;
+    expect(problem).toMatchObject({ line: 4, column: '订单编号', reason: expect.stringContaining('Excel') });
+
+    const xls = new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, ...new Array(600).fill(0)]);
+    const refused = await run(ws, 'ExportOrderList.xls', xls);
+    expect(refused.status).toBe('failed');
+    expect(refused.failure).toMatch(/^ExportOrderList\.xls: This is an old Excel \.xls file.*\.xlsx/);
   });
 
   test('an undecodable file fails, naming where', async () => {

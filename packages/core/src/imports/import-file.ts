@@ -15,6 +15,8 @@ import {
   updateImport,
 } from './imports.queries.ts';
 import { openCsv } from './read-csv.ts';
+import { openXlsx } from './read-xlsx.ts';
+import { OLD_EXCEL_REASON, sniffFileKind } from './sniff-file-kind.ts';
 
 export type ImportInput = Readonly<{
   fileName: string;
@@ -74,9 +76,13 @@ export async function importFile(
   const run = new ImportRun(db, workspace, id, dryRun);
   try {
     const counted = countBytes(input.source);
-    const opened = await openCsv(counted.chunks, {
-      expectedHeaders: chosen ? chosen.headers : FORMATS.flatMap((f) => f.headers),
-    });
+    const { kind, chunks } = await sniff(counted.chunks);
+    const options = { expectedHeaders: chosen ? chosen.headers : FORMATS.flatMap((f) => f.headers) };
+    if (kind === 'xls') {
+      return await run.fail(`${input.fileName}: ${OLD_EXCEL_REASON}`);
+    }
+    // Any zip goes to the workbook reader: its central directory tells a workbook from a bundle.
+    const opened = kind === 'text' ? await openCsv(chunks, options) : await openXlsx(chunks, options);
     if (!opened.ok) {
       const hint =
         opened.code === 'no_header' ? ` Known formats: ${knownFormats()}; choose one with --format.` : '';
@@ -256,6 +262,35 @@ function reasonKey(problem: ProblemRow): string {
 
 function knownFormats(): string {
   return FORMATS.map((f) => `${f.id} (${f.label})`).join(', ');
+}
+
+const SNIFF_BYTES = 512;
+
+/** Looks at the first bytes to tell a workbook from text, and hands back the whole stream. */
+async function sniff(source: AsyncIterable<Uint8Array>) {
+  const iterator = source[Symbol.asyncIterator]();
+  const head: Uint8Array[] = [];
+  let size = 0;
+  let done = false;
+  while (size < SNIFF_BYTES && !done) {
+    const next = await iterator.next();
+    done = next.done === true;
+    if (!next.done) {
+      head.push(next.value);
+      size += next.value.byteLength;
+    }
+  }
+  async function* chunks() {
+    yield* head;
+    for (
+      let next = done ? null : await iterator.next();
+      next !== null && !next.done;
+      next = await iterator.next()
+    ) {
+      yield next.value;
+    }
+  }
+  return { kind: sniffFileKind(Buffer.concat(head)), chunks: chunks() };
 }
 
 function countBytes(source: AsyncIterable<Uint8Array>) {
