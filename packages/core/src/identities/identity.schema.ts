@@ -6,6 +6,8 @@ export const IDENTITY_KINDS = [
   'wechat_unionid',
   'wechat_openid',
   'wecom_external_userid',
+  /** A personal WeChat account id, the only sender id group-chat exports carry. */
+  'wechat_wxid',
   'taobao_nick',
   'jd_pin',
   'youzan_uid',

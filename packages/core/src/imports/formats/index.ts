@@ -1,10 +1,14 @@
 import { normalizeHeaderName } from '../header-row.ts';
+import { douyinOrders } from './douyin-orders.ts';
 import type { ImportFormat } from './import-format.ts';
 import { jdOrders } from './jd-orders.ts';
 import type { FormatDefinition } from './map-row.ts';
+import { pddOrders } from './pdd-orders.ts';
 import { taobaoOrderItems } from './taobao-order-items.ts';
 import { taobaoOrders } from './taobao-orders.ts';
+import { wechatChat } from './wechat-chat.ts';
 import { wecomCustomers } from './wecom-customers.ts';
+import { wecomGroupMembers } from './wecom-group-members.ts';
 import { youzanOrders } from './youzan-orders.ts';
 
 /**
@@ -16,7 +20,11 @@ const DEFINITIONS: readonly FormatDefinition[] = [
   taobaoOrders,
   jdOrders,
   youzanOrders,
+  douyinOrders,
+  pddOrders,
   wecomCustomers,
+  wecomGroupMembers,
+  wechatChat,
   taobaoOrderItems,
 ];
 
