@@ -44,6 +44,8 @@ export type ImportResult = {
 
 const BATCH = 1000;
 const PROBLEM_CHUNK = 500;
+/** How often a running import writes its progress (and heartbeat) to its row. */
+const REPORT_EVERY_MS = 1000;
 /** Reasons are counted for the summary; past this many distinct ones the rest are "other". */
 const MAX_REASONS = 50;
 
@@ -98,6 +100,7 @@ export async function importFile(
     const before = await countProfiles(db, workspace.id);
     const mapper = format.createMapper({ timeZone: workspace.timeZone, fileName: input.fileName });
     let rowsRead = 0;
+    let lastReport = Date.now();
     for await (const item of opened.rows) {
       if (item.kind === 'fatal') {
         await run.flush();
@@ -111,9 +114,14 @@ export async function importFile(
         await run.take(mapper.push({ line: item.line, cells: item.cells }));
       }
       if (run.pending.length >= BATCH) {
-        await run.send();
+        // One batch is stored while the next is read and mapped: the reader never waits on the
+        // database for more than one batch, and memory holds at most two.
+        await run.sendInBackground();
         onProgress({ bytesRead: counted.bytes(), fileBytes: input.fileBytes, rowsRead });
-        await updateImport(db, workspace.id, id, { bytesRead: counted.bytes(), summary: run.summary });
+        if (Date.now() - lastReport >= REPORT_EVERY_MS) {
+          lastReport = Date.now();
+          await updateImport(db, workspace.id, id, { bytesRead: counted.bytes(), summary: run.summary });
+        }
       }
     }
     await run.take(mapper.finish());
@@ -236,7 +244,19 @@ class ImportRun {
   }
 
   /** Sends everything pending and stores the remaining problems. */
+  #inFlight: Promise<void> = Promise.resolve();
+
+  /** Waits for the batch being stored, then starts storing the next one without waiting for it. */
+  async sendInBackground(): Promise<void> {
+    await this.#inFlight;
+    const sending = this.send();
+    // A failure surfaces at the next wait (here or in flush); until then it must not go unhandled.
+    sending.catch(() => undefined);
+    this.#inFlight = sending;
+  }
+
   async flush(): Promise<void> {
+    await this.#inFlight;
     while (this.pending.length > 0) {
       await this.send();
     }
@@ -244,6 +264,7 @@ class ImportRun {
   }
 
   async fail(failure: string, format?: ImportFormat): Promise<ImportResult> {
+    await this.#inFlight.catch(() => undefined);
     await insertProblems(this.#db, this.#workspace.id, this.#id, this.#problems.splice(0));
     await updateImport(this.#db, this.#workspace.id, this.#id, {
       status: 'failed',
