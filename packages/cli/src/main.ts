@@ -13,7 +13,7 @@ const USAGE = `hatchery — private-domain operations from the terminal
   hatchery key list <workspace>
   hatchery key revoke <workspace> <key-id>
   hatchery customer <phone|nick|id…> [--workspace <slug>] [--kind <kind>] [--unmask]
-  hatchery import <file.csv> [--workspace <slug>] [--format <id>] [--dry-run]
+  hatchery import <file.csv|.xlsx> [--workspace <slug>] [--format <id> | --mapping <mapping.json>] [--dry-run]
 
 Uses DATABASE_URL when set, else the embedded database in HATCHERY_DATA_DIR (./.hatchery).`;
 

@@ -1,4 +1,4 @@
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -21,6 +21,7 @@ export async function runImport(argv: string[]): Promise<void> {
     options: {
       workspace: { type: 'string', default: 'demo' },
       format: { type: 'string' },
+      mapping: { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
     },
   });
@@ -28,9 +29,10 @@ export async function runImport(argv: string[]): Promise<void> {
   if (!file) {
     throw new AppError(
       'invalid_request',
-      'usage: hatchery import <file> [--workspace <slug>] [--format <id>] [--dry-run]',
+      'usage: hatchery import <file> [--workspace <slug>] [--format <id> | --mapping <mapping.json>] [--dry-run]',
     );
   }
+  const mapping = values.mapping === undefined ? undefined : readMapping(values.mapping);
   let fileBytes: number;
   try {
     fileBytes = statSync(file).size;
@@ -48,6 +50,7 @@ export async function runImport(argv: string[]): Promise<void> {
         fileBytes,
         source: createReadStream(file),
         format: values.format,
+        mapping,
         dryRun: values['dry-run'],
         actor: 'cli',
       },
@@ -66,6 +69,17 @@ export async function runImport(argv: string[]): Promise<void> {
       process.exitCode = 1;
     }
   });
+}
+
+function readMapping(path: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new AppError(
+      'invalid_request',
+      `cannot read the mapping ${path}: ${error instanceof Error ? error.message : error}`,
+    );
+  }
 }
 
 export function formatImport(result: ImportResult, dryRun: boolean): string {

@@ -206,6 +206,49 @@ describe('importFile', () => {
     expect(refused.failure).toMatch(/^ExportOrderList\.xls: This is an old Excel \.xls file.*\.xlsx/);
   });
 
+  test('a file of no known format imports with a mapping; a bad mapping is refused with its issues', async () => {
+    const ws = await createTestWorkspace(h, 'imports-mapping');
+    const mapping = {
+      name: 'crm-orders',
+      kind: 'order',
+      source: 'crm',
+      columns: {
+        order_id: 'Order No',
+        paid_at: 'Paid At',
+        amount: 'Total',
+        shop_value: 'miniapp',
+        identities: [{ kind: 'phone', column: 'Mobile' }],
+      },
+    };
+    const file = utf8('Order No,Paid At,Total,Mobile\r\nC-1,2024-10-09 10:00:00,"¥1,299.00",13900139000\r\n');
+    const result = await importFile(h.db, ws, {
+      fileName: 'crm.csv',
+      fileBytes: file.byteLength,
+      source: chunks(file, 5),
+      mapping,
+      actor: 'test',
+    });
+    expect(result).toMatchObject({ status: 'done', format: 'generic:crm-orders', summary: { orders: 1 } });
+    const order = await h.db
+      .selectFrom('orders')
+      .selectAll()
+      .where('order_id', '=', 'C-1')
+      .executeTakeFirstOrThrow();
+    expect(order).toMatchObject({ shop: 'miniapp', paid_fen: 129900 });
+    await expect(
+      importFile(h.db, ws, {
+        fileName: 'crm.csv',
+        fileBytes: file.byteLength,
+        source: chunks(file, 5),
+        mapping: { ...mapping, columns: { ...mapping.columns, identities: [{ kind: 'qq', column: 'QQ' }] } },
+        actor: 'test',
+      }),
+    ).rejects.toMatchObject({
+      code: 'invalid_request',
+      message: expect.stringContaining('unknown identity kind "qq"'),
+    });
+  });
+
   test('an undecodable file fails, naming where', async () => {
     const ws = await createTestWorkspace(h, 'imports-bytes');
     const result = await run(

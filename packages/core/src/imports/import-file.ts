@@ -5,6 +5,7 @@ import { ingestEvents } from '../events/ingest-events.ts';
 import { prepareEvent } from '../events/prepare-event.ts';
 import { AppError } from '../shared/errors.ts';
 import type { Workspace } from '../workspaces/workspace.ts';
+import { createGenericFormat, parseMapping } from './formats/generic-csv.ts';
 import type { ImportFormat, MapOutcome } from './formats/import-format.ts';
 import { detectFormat, FORMATS, findFormat } from './formats/index.ts';
 import {
@@ -25,6 +26,8 @@ export type ImportInput = Readonly<{
   source: AsyncIterable<Uint8Array>;
   /** A format id to skip detection (`--format`). */
   format?: string | undefined;
+  /** A generic mapping (parsed JSON, see formats/GENERIC-MAPPING.md) for files of no known format. */
+  mapping?: unknown;
   /** Report only: rows are read, mapped and validated; nothing is sent. */
   dryRun?: boolean | undefined;
   actor: string;
@@ -62,10 +65,7 @@ export async function importFile(
   input: ImportInput,
   onProgress: ImportProgress = () => {},
 ): Promise<ImportResult> {
-  const chosen = input.format === undefined ? null : findFormat(input.format);
-  if (input.format !== undefined && chosen === null) {
-    throw new AppError('invalid_request', `unknown format ${input.format}; known formats: ${knownFormats()}`);
-  }
+  const chosen = chooseFormat(input);
   const dryRun = input.dryRun ?? false;
   const { id } = await insertImport(db, {
     workspaceId: workspace.id,
@@ -279,6 +279,32 @@ class ImportRun {
 function reasonKey(problem: ProblemRow): string {
   const gist = problem.reason.replace(/"[^"]*"|\d[\d.,:\-/ ]*/g, '…').slice(0, 120);
   return problem.column === null ? gist : `${problem.column}: ${gist}`;
+}
+
+/** The format the caller chose (by id or by a mapping), or null to detect it from the header. */
+function chooseFormat(input: ImportInput): ImportFormat | null {
+  if (input.mapping !== undefined) {
+    if (input.format !== undefined) {
+      throw new AppError('invalid_request', 'give either a format or a mapping, not both');
+    }
+    const parsed = parseMapping(input.mapping);
+    if (!parsed.ok) {
+      throw new AppError(
+        'invalid_request',
+        `the mapping is not valid: ${parsed.issues.join('; ')}`,
+        parsed.issues,
+      );
+    }
+    return createGenericFormat(parsed.mapping);
+  }
+  if (input.format === undefined) {
+    return null;
+  }
+  const format = findFormat(input.format);
+  if (format === null) {
+    throw new AppError('invalid_request', `unknown format ${input.format}; known formats: ${knownFormats()}`);
+  }
+  return format;
 }
 
 function knownFormats(): string {

@@ -11,6 +11,10 @@ export const MAX_UPLOAD_BYTES = 64 * 1024 * 1024;
 const UploadSchema = z.object({
   file: z.instanceof(File, { message: 'send the export as a multipart field named "file"' }),
   format: z.string().min(1).max(64).optional(),
+  mapping: z
+    .string()
+    .max(64 * 1024)
+    .optional(),
   dry_run: z.enum(['true', 'false']).optional(),
 });
 
@@ -45,6 +49,7 @@ export function importRoutes(deps: Deps) {
             fileBytes: form.file.size,
             source: form.file.stream(),
             format: form.format,
+            mapping: form.mapping === undefined ? undefined : parseJson(form.mapping),
             dryRun: form.dry_run === 'true',
             actor: `api_key:${caller.apiKeyId}`,
             onStart: (importId) => {
@@ -77,6 +82,14 @@ export function importRoutes(deps: Deps) {
         }),
       );
     });
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AppError('invalid_request', 'mapping: not valid JSON');
+  }
 }
 
 async function readForm(request: Request): Promise<Record<string, unknown>> {

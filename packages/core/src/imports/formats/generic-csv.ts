@@ -1,0 +1,825 @@
+import { z } from 'zod';
+import { type EventInput, SHOPS, type Shop } from '../../events/event.schema.ts';
+import {
+  IDENTITY_KINDS,
+  type IdentityInput,
+  type IdentityKind,
+  SCOPED,
+} from '../../identities/identity.schema.ts';
+import { normaliseIdentity } from '../../identities/normalise-identity.ts';
+import { normalizeHeaderName } from '../header-row.ts';
+import type { CsvCells } from '../read-csv.ts';
+import { communityIdFromName, digest, readInstant } from './community-support.ts';
+import type { MapOutcome, MapperContext, RowMapper, SourceRow } from './import-format.ts';
+import {
+  column,
+  events,
+  type FormatDefinition,
+  phoneIdentity,
+  type Read,
+  readFen,
+  readId,
+  readQuantity,
+  readTime,
+  rejected,
+  skipped,
+  statusKey,
+  statusSet,
+} from './map-row.ts';
+import { type OrderItem, paidOrderEvents } from './order-events.ts';
+
+/**
+ * A generic CSV/XLSX format for exports Hatchery does not know, driven by a small JSON mapping
+ * file (GENERIC-MAPPING.md): which header holds which event field. Rows are cleaned like every
+ * other format's (E+ ids refused, amounts in yuan, local times in the workspace's zone) and
+ * become events with deterministic ids, so importing the same file twice changes nothing.
+ */
+
+const MESSAGE_TYPES = ['text', 'image', 'voice', 'video', 'link', 'emoji', 'other'] as const;
+type MessageType = (typeof MESSAGE_TYPES)[number];
+
+const MAX_IDENTITIES = 20;
+
+const header = z
+  .string({ error: 'must be a header name (text)' })
+  .trim()
+  .min(1, { error: 'must be a header name, not empty' })
+  .max(128, { error: 'is too long for a header name (128 characters at most)' });
+
+const constant = z
+  .string({ error: 'must be text' })
+  .trim()
+  .min(1, { error: 'must not be empty' })
+  .max(128, { error: 'is too long (128 characters at most)' });
+
+const statusList = z
+  .array(z.string({ error: 'must be text' }).trim().min(1, { error: 'must not be empty' }), {
+    error: 'must be a list of status texts',
+  })
+  .min(1, { error: 'must list at least one status' })
+  .max(100);
+
+const IdentityColumnSchema = z
+  .object({
+    kind: z.enum(IDENTITY_KINDS, {
+      error: (issue) =>
+        `unknown identity kind ${JSON.stringify(issue.input)}; expected one of ${IDENTITY_KINDS.join(', ')}`,
+    }),
+    column: header,
+    scope: constant.optional(),
+  })
+  .strict()
+  .superRefine((identity, ctx) => {
+    if (SCOPED.has(identity.kind) && identity.scope === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['scope'],
+        message: `${identity.kind} needs a scope (the app or shop id its values belong to)`,
+      });
+    }
+    if (
+      !SCOPED.has(identity.kind) &&
+      identity.kind !== 'wecom_external_userid' &&
+      identity.scope !== undefined
+    ) {
+      ctx.addIssue({ code: 'custom', path: ['scope'], message: `${identity.kind} takes no scope` });
+    }
+  });
+
+const identities = z
+  .array(IdentityColumnSchema, { error: 'must be a list of { "kind", "column" } entries' })
+  .min(1, { error: 'must map at least one identity column (who the row is about)' })
+  .max(MAX_IDENTITIES, { error: `maps more than ${MAX_IDENTITIES} identity columns` });
+
+/** A header that must be mapped; `what` says what it is when it is missing. */
+const required = (what: string) =>
+  z
+    .string({ error: (issue) => (issue.input === undefined ? what : 'must be a header name (text)') })
+    .trim()
+    .min(1, { error: 'must be a header name, not empty' })
+    .max(128, { error: 'is too long for a header name (128 characters at most)' });
+
+/** One of two ways to give a value, a column or a constant: exactly one unless `optional`. */
+function oneOf(ctx: z.core.$RefinementCtx, present: readonly [string, unknown][], optional = false): void {
+  const given = present.filter(([, value]) => value !== undefined).map(([key]) => key);
+  const names = present.map(([key]) => `"${key}"`).join(' or ');
+  if (given.length > 1) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [given[1]!],
+      message: `give only one of ${names}, not ${given.map((g) => `"${g}"`).join(' and ')}`,
+    });
+  } else if (given.length === 0 && !optional) {
+    ctx.addIssue({ code: 'custom', path: [present[0]![0]], message: `map ${names}` });
+  }
+}
+
+const OrderColumnsSchema = z
+  .object({
+    identities,
+    order_id: required('is required: the header of the order number column'),
+    paid_at: required('is required: the header of the payment time column'),
+    amount: required('is required: the header of the paid amount column (in yuan)'),
+    shop: header.optional(),
+    shop_value: z
+      .enum(SHOPS, {
+        error: (issue) => `unknown shop ${JSON.stringify(issue.input)}; expected one of ${SHOPS.join(', ')}`,
+      })
+      .optional(),
+    refund_amount: header.optional(),
+    status: header.optional(),
+    paid_statuses: statusList.optional(),
+    skip_statuses: statusList.optional(),
+    item_name: header.optional(),
+    item_sku: header.optional(),
+    item_quantity: header.optional(),
+    item_price: header.optional(),
+  })
+  .strict()
+  .superRefine((columns, ctx) => {
+    oneOf(ctx, [
+      ['shop', columns.shop],
+      ['shop_value', columns.shop_value],
+    ]);
+    const lists = columns.paid_statuses !== undefined || columns.skip_statuses !== undefined;
+    if (columns.status !== undefined && !lists) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['status'],
+        message: 'give "paid_statuses" and/or "skip_statuses" to say what the status column means',
+      });
+    }
+    if (columns.status === undefined && lists) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['status'],
+        message: '"paid_statuses" and "skip_statuses" need the "status" column',
+      });
+    }
+    const itemMapped =
+      columns.item_sku !== undefined ||
+      columns.item_quantity !== undefined ||
+      columns.item_price !== undefined;
+    if (itemMapped && columns.item_name === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['item_name'],
+        message: 'item columns need "item_name" (and "item_price")',
+      });
+    }
+    if (columns.item_name !== undefined && columns.item_price === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['item_price'],
+        message: 'is required with "item_name": the header of the unit price column (in yuan)',
+      });
+    }
+  });
+
+const LinkColumnsSchema = z
+  .object({
+    identities,
+    linked_at: required('is required: the header of the time the identities were seen together'),
+  })
+  .strict();
+
+const CommunityJoinColumnsSchema = z
+  .object({
+    identities,
+    joined_at: required('is required: the header of the join time column'),
+    community_id: header.optional(),
+    community_id_value: constant.optional(),
+    community_name: header.optional(),
+    community_name_value: constant.optional(),
+  })
+  .strict()
+  .superRefine((columns, ctx) => {
+    oneOf(
+      ctx,
+      [
+        ['community_id', columns.community_id],
+        ['community_id_value', columns.community_id_value],
+      ],
+      true,
+    );
+    oneOf(
+      ctx,
+      [
+        ['community_name', columns.community_name],
+        ['community_name_value', columns.community_name_value],
+      ],
+      true,
+    );
+    if (
+      [
+        columns.community_id,
+        columns.community_id_value,
+        columns.community_name,
+        columns.community_name_value,
+      ].every((v) => v === undefined)
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['community_id'],
+        message:
+          'map the community: "community_id" or "community_name" (columns), or "community_id_value" or "community_name_value" (constants)',
+      });
+    }
+  });
+
+const MessageColumnsSchema = z
+  .object({
+    identities,
+    sent_at: required('is required: the header of the time the message was sent'),
+    community_id: header.optional(),
+    community_id_value: constant.optional(),
+    message_type: header.optional(),
+    message_types: z
+      .record(
+        z.string().trim().min(1),
+        z.enum(MESSAGE_TYPES, {
+          error: (issue) =>
+            `unknown message type ${JSON.stringify(issue.input)}; expected one of ${MESSAGE_TYPES.join(', ')}`,
+        }),
+      )
+      .optional(),
+    text: header.optional(),
+  })
+  .strict()
+  .superRefine((columns, ctx) => {
+    oneOf(ctx, [
+      ['community_id', columns.community_id],
+      ['community_id_value', columns.community_id_value],
+    ]);
+    if (columns.message_types !== undefined && columns.message_type === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['message_types'],
+        message: '"message_types" needs the "message_type" column',
+      });
+    }
+  });
+
+const base = {
+  name: z
+    .string({ error: 'must be the name of the mapping (text)' })
+    .trim()
+    .min(1, { error: 'must not be empty' })
+    .max(64, { error: 'is too long (64 characters at most)' }),
+  // At most 20 characters, so that `<source>-refund-<order id>` fits an event id.
+  source: z
+    .string({ error: 'must be the event source, a lowercase id such as "crm"' })
+    .regex(/^[a-z0-9][a-z0-9._:-]{0,19}$/, {
+      error: 'must be a lowercase id of at most 20 characters (a-z, 0-9, . _ : -), such as "crm"',
+    }),
+};
+
+export const MappingSchema = z.discriminatedUnion(
+  'kind',
+  [
+    z.object({ ...base, kind: z.literal('order'), columns: OrderColumnsSchema }).strict(),
+    z.object({ ...base, kind: z.literal('identity_link'), columns: LinkColumnsSchema }).strict(),
+    z.object({ ...base, kind: z.literal('community_join'), columns: CommunityJoinColumnsSchema }).strict(),
+    z.object({ ...base, kind: z.literal('message'), columns: MessageColumnsSchema }).strict(),
+  ],
+  { error: 'kind must be one of order, identity_link, community_join, message' },
+);
+
+export type Mapping = z.infer<typeof MappingSchema>;
+type IdentityColumn = z.infer<typeof IdentityColumnSchema>;
+
+/** A mapping file's content checked, or what is wrong with it, one readable line per issue. */
+export function parseMapping(
+  json: unknown,
+): { ok: true; mapping: Mapping } | { ok: false; issues: string[] } {
+  const parsed = MappingSchema.safeParse(json);
+  if (parsed.success) {
+    return { ok: true, mapping: parsed.data };
+  }
+  const issues = parsed.error.issues.map((issue) => {
+    const path = issue.path.map(String).join('.');
+    const message =
+      issue.code === 'unrecognized_keys'
+        ? `unknown ${issue.keys.length === 1 ? 'key' : 'keys'} ${issue.keys.map((k) => `"${k}"`).join(', ')}`
+        : issue.message;
+    return path === '' ? message : `${path}: ${message}`;
+  });
+  return { ok: false, issues };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mapping rows
+
+type Failure = { ok: false; column: string; reason: string };
+
+const h = (name: string): string[] => [normalizeHeaderName(name)];
+
+/** The row's identities, from the mapped columns (empty cells and invalid phones/emails dropped). */
+function identitiesOf(
+  cells: CsvCells,
+  mapped: readonly IdentityColumn[],
+): { ok: true; identities: IdentityInput[] } | Failure {
+  const found: IdentityInput[] = [];
+  const seen = new Set<string>();
+  for (const entry of mapped) {
+    const names = h(entry.column);
+    const id = readId(cells, names);
+    if (!id.ok) {
+      return id;
+    }
+    if (id.value === null) {
+      continue;
+    }
+    const identity = identityOf(entry.kind, id.value, entry.scope);
+    if (identity === 'drop') {
+      continue;
+    }
+    if (!identity.ok) {
+      return { ok: false, column: names[0]!, reason: identity.reason };
+    }
+    const key = JSON.stringify([identity.value.kind, identity.value.scope ?? '', identity.value.value]);
+    if (!seen.has(key)) {
+      seen.add(key);
+      found.push(identity.value);
+    }
+  }
+  return { ok: true, identities: found };
+}
+
+function identityOf(
+  kind: IdentityKind,
+  value: string,
+  scope: string | undefined,
+): 'drop' | { ok: true; value: IdentityInput } | { ok: false; reason: string } {
+  if (kind === 'phone') {
+    // Masked phones are kept for display; landlines and typos identify nobody (README §0.8).
+    const phone = phoneIdentity(value);
+    return phone === null ? 'drop' : { ok: true, value: phone };
+  }
+  const normalised = normaliseIdentity({ kind, value, ...(scope === undefined ? {} : { scope }) });
+  if (!normalised.ok) {
+    return kind === 'email'
+      ? 'drop'
+      : { ok: false, reason: `"${value.slice(0, 40)}" is not a valid ${kind}: ${normalised.reason}` };
+  }
+  const kept = normalised.identity.matchable ? normalised.identity.value : value;
+  return { ok: true, value: { kind, value: kept, ...(scope === undefined ? {} : { scope }) } };
+}
+
+function noIdentity(mapped: readonly IdentityColumn[]): string {
+  return `No identity: ${mapped.map((m) => m.column).join(', ')} ${mapped.length === 1 ? 'is' : 'are'} empty or not usable.`;
+}
+
+function digestId(source: string, kind: string, parts: readonly string[]): string {
+  return `${source}-${kind}-${digest(parts)}`;
+}
+
+function identityParts(list: readonly IdentityInput[]): string[] {
+  return list.map((i) => `${i.kind}\u0000${i.scope ?? ''}\u0000${i.value}`);
+}
+
+/** A row mapper that maps each row on its own. */
+function perRow(map: (row: SourceRow) => MapOutcome): RowMapper {
+  return { push: (row) => [map(row)], finish: () => [] };
+}
+
+// Orders ----------------------------------------------------------------------------------------
+
+type OrderMapping = Extract<Mapping, { kind: 'order' }>;
+type OrderRow = Readonly<{ line: number; orderId: string; cells: CsvCells }>;
+
+function orderMapper(mapping: OrderMapping, context: MapperContext): RowMapper {
+  const c = mapping.columns;
+  const paid = c.paid_statuses === undefined ? null : statusSet(c.paid_statuses);
+  const skip = c.skip_statuses === undefined ? null : statusSet(c.skip_statuses);
+
+  const shopOf = (cells: CsvCells): { ok: true; shop: Shop } | Failure => {
+    if (c.shop_value !== undefined) {
+      return { ok: true, shop: c.shop_value };
+    }
+    const names = h(c.shop ?? '');
+    const value = column(cells, names).value;
+    const key = value?.normalize('NFKC').trim().toLowerCase() ?? null;
+    const shop = SHOPS.find((s) => s === key);
+    return shop === undefined
+      ? {
+          ok: false,
+          column: names[0]!,
+          reason:
+            value === null
+              ? 'The shop is empty.'
+              : `"${value}" is not a shop Hatchery knows; expected one of ${SHOPS.join(', ')}.`,
+        }
+      : { ok: true, shop };
+  };
+
+  const itemOf = (cells: CsvCells): { ok: true; item: OrderItem | null } | Failure => {
+    if (c.item_name === undefined) {
+      return { ok: true, item: null };
+    }
+    const quantity: Read<number | null> =
+      c.item_quantity === undefined ? { ok: true, value: null } : readQuantity(cells, h(c.item_quantity));
+    if (!quantity.ok) {
+      return quantity;
+    }
+    const price = readFen(cells, h(c.item_price ?? ''));
+    if (!price.ok) {
+      return price;
+    }
+    const sku: Read<string | null> =
+      c.item_sku === undefined ? { ok: true, value: null } : readId(cells, h(c.item_sku));
+    if (!sku.ok) {
+      return sku;
+    }
+    const name = column(cells, h(c.item_name)).value ?? sku.value;
+    if (name === null || price.value === null) {
+      return { ok: true, item: null };
+    }
+    return {
+      ok: true,
+      item: {
+        ...(sku.value === null ? {} : { sku: sku.value.slice(0, 128) }),
+        name: name.slice(0, 256),
+        quantity: quantity.value ?? 1,
+        price_fen: price.value,
+      },
+    };
+  };
+
+  const mapOrder = (rows: readonly OrderRow[]): MapOutcome[] => {
+    const lines = rows.map((r) => r.line);
+    const first = rows[0]!;
+    const { orderId, cells } = first;
+    const rejectAll = (col: string, reason: string) => lines.map((line) => rejected(line, col, reason));
+    const items: OrderItem[] = [];
+    for (const row of rows) {
+      const item = itemOf(row.cells);
+      if (!item.ok) {
+        return rows.map((r) =>
+          rejected(
+            r.line,
+            item.column,
+            r === row
+              ? item.reason
+              : `Line ${row.line} of the same order ${orderId} is rejected: ${item.reason}`,
+          ),
+        );
+      }
+      if (item.item !== null && items.length < 200) {
+        items.push(item.item);
+      }
+    }
+    if (c.status !== undefined) {
+      const status = column(cells, h(c.status)).value;
+      const key = status === null ? null : statusKey(status);
+      if (key !== null && skip?.has(key) === true) {
+        return lines.map((line) => skipped(line, `${c.status} ${status}: not a purchase`));
+      }
+      if (paid !== null && (key === null || !paid.has(key))) {
+        return lines.map((line) =>
+          skipped(
+            line,
+            status === null
+              ? `${c.status} is empty: not a paid status`
+              : `${c.status} ${status}: not a paid status`,
+          ),
+        );
+      }
+    }
+    const paidAt = readTime(cells, h(c.paid_at), context.timeZone);
+    if (!paidAt.ok) {
+      return rejectAll(paidAt.column, paidAt.reason);
+    }
+    if (paidAt.value === null) {
+      return lines.map((line) => skipped(line, `${c.paid_at} is empty: not paid`));
+    }
+    const amountNames = h(c.amount);
+    const amount = readFen(cells, amountNames);
+    if (!amount.ok) {
+      return rejectAll(amount.column, amount.reason);
+    }
+    if (amount.value === null) {
+      return rejectAll(amountNames[0]!, 'The order amount is empty.');
+    }
+    for (const row of rows.slice(1)) {
+      const other = readFen(row.cells, amountNames);
+      if (!other.ok || other.value !== amount.value) {
+        return rejectAll(
+          amountNames[0]!,
+          `The rows of order ${orderId} give different amounts (line ${first.line}: ${column(cells, amountNames).value}, ` +
+            `line ${row.line}: ${column(row.cells, amountNames).value}); the file should repeat the order's amount on each row.`,
+        );
+      }
+    }
+    const refund: Read<number | null> =
+      c.refund_amount === undefined ? { ok: true, value: null } : readFen(cells, h(c.refund_amount));
+    if (!refund.ok) {
+      return rejectAll(refund.column, refund.reason);
+    }
+    const shop = shopOf(cells);
+    if (!shop.ok) {
+      return rejectAll(shop.column, shop.reason);
+    }
+    const found = identitiesOf(cells, c.identities);
+    if (!found.ok) {
+      return rejectAll(found.column, found.reason);
+    }
+    if (found.identities.length === 0) {
+      return rejectAll(normalizeHeaderName(c.identities[0]!.column), noIdentity(c.identities));
+    }
+    return [
+      events(
+        lines,
+        paidOrderEvents({
+          source: mapping.source,
+          shop: shop.shop,
+          orderId,
+          paidAt: paidAt.value,
+          amountFen: amount.value,
+          identities: found.identities,
+          items,
+          refundFen: refund.value,
+        }),
+      ),
+    ];
+  };
+
+  const orderNames = h(c.order_id);
+  let current: OrderRow[] = [];
+  const flush = (): MapOutcome[] => {
+    const rows = current;
+    current = [];
+    return rows.length === 0 ? [] : mapOrder(rows);
+  };
+  return {
+    push(row: SourceRow): MapOutcome[] {
+      const orderId = readId(row.cells, orderNames);
+      if (!orderId.ok) {
+        return [...flush(), rejected(row.line, orderId.column, orderId.reason)];
+      }
+      if (orderId.value === null) {
+        return [...flush(), rejected(row.line, orderNames[0]!, 'The order number is empty.')];
+      }
+      const entry = { line: row.line, orderId: orderId.value, cells: row.cells };
+      if (current.length > 0 && current[0]!.orderId === orderId.value) {
+        current.push(entry);
+        return [];
+      }
+      const done = flush();
+      current = [entry];
+      return done;
+    },
+    finish: flush,
+  };
+}
+
+// Identity links ---------------------------------------------------------------------------------
+
+type LinkMapping = Extract<Mapping, { kind: 'identity_link' }>;
+
+function linkMapper(mapping: LinkMapping, context: MapperContext): RowMapper {
+  const c = mapping.columns;
+  return perRow(({ line, cells }) => {
+    const found = identitiesOf(cells, c.identities);
+    if (!found.ok) {
+      return rejected(line, found.column, found.reason);
+    }
+    const at = readTime(cells, h(c.linked_at), context.timeZone);
+    if (!at.ok) {
+      return rejected(line, at.column, at.reason);
+    }
+    if (found.identities.length === 0) {
+      return skipped(line, noIdentity(c.identities));
+    }
+    if (at.value === null) {
+      return rejected(line, normalizeHeaderName(c.linked_at), 'The time is empty.');
+    }
+    const event: EventInput = {
+      id: digestId(mapping.source, 'identity_link', [at.value, ...identityParts(found.identities)]),
+      kind: 'identity.linked',
+      occurred_at: at.value,
+      source: mapping.source,
+      identities: found.identities,
+      properties: {},
+    };
+    return events([line], [event]);
+  });
+}
+
+// Communities ------------------------------------------------------------------------------------
+
+type Community = { id: string; name: string | null };
+
+/** The row's community from the mapped id and/or name (a name alone gives the shared name id). */
+function communityOf(
+  cells: CsvCells,
+  c: {
+    community_id?: string | undefined;
+    community_id_value?: string | undefined;
+    community_name?: string | undefined;
+    community_name_value?: string | undefined;
+  },
+): { ok: true; community: Community | null } | Failure {
+  let id: string | null = c.community_id_value ?? null;
+  if (c.community_id !== undefined) {
+    const read = readId(cells, h(c.community_id));
+    if (!read.ok) {
+      return read;
+    }
+    id = read.value;
+  }
+  const name =
+    c.community_name_value ??
+    (c.community_name === undefined ? null : column(cells, h(c.community_name)).value);
+  if (id === null && name === null) {
+    return { ok: true, community: null };
+  }
+  return {
+    ok: true,
+    community: { id: id ?? communityIdFromName(name ?? ''), name: name === null ? null : name.slice(0, 128) },
+  };
+}
+
+function communityColumn(c: {
+  community_id?: string | undefined;
+  community_name?: string | undefined;
+}): string {
+  return normalizeHeaderName(c.community_id ?? c.community_name ?? '');
+}
+
+type JoinMapping = Extract<Mapping, { kind: 'community_join' }>;
+
+function joinMapper(mapping: JoinMapping, context: MapperContext): RowMapper {
+  const c = mapping.columns;
+  return perRow(({ line, cells }) => {
+    const found = identitiesOf(cells, c.identities);
+    if (!found.ok) {
+      return rejected(line, found.column, found.reason);
+    }
+    const community = communityOf(cells, c);
+    if (!community.ok) {
+      return rejected(line, community.column, community.reason);
+    }
+    const at = readInstant(cells, h(c.joined_at), context.timeZone);
+    if (!at.ok) {
+      return rejected(line, at.column, at.reason);
+    }
+    if (found.identities.length === 0) {
+      return skipped(line, noIdentity(c.identities));
+    }
+    if (community.community === null) {
+      return rejected(line, communityColumn(c), 'The community is empty.');
+    }
+    if (at.value === null) {
+      return rejected(line, normalizeHeaderName(c.joined_at), 'The join time is empty.');
+    }
+    const { id, name } = community.community;
+    const event: EventInput = {
+      id: digestId(mapping.source, 'community_join', [id, at.value, ...identityParts(found.identities)]),
+      kind: 'community.joined',
+      occurred_at: at.value,
+      source: mapping.source,
+      identities: found.identities,
+      properties: { community_id: id, ...(name === null ? {} : { community_name: name }) },
+    };
+    return events([line], [event]);
+  });
+}
+
+type MessageMapping = Extract<Mapping, { kind: 'message' }>;
+
+function messageMapper(mapping: MessageMapping, context: MapperContext): RowMapper {
+  const c = mapping.columns;
+  const types = new Map<string, MessageType>();
+  for (const [from, to] of Object.entries(c.message_types ?? {})) {
+    types.set(statusKey(from), to);
+  }
+  const typeOf = (value: string | null): MessageType => {
+    if (value === null) {
+      return 'text';
+    }
+    const key = statusKey(value);
+    return types.get(key) ?? MESSAGE_TYPES.find((t) => t === key.toLowerCase()) ?? 'other';
+  };
+  return perRow(({ line, cells }) => {
+    const found = identitiesOf(cells, c.identities);
+    if (!found.ok) {
+      return rejected(line, found.column, found.reason);
+    }
+    const community = communityOf(cells, c);
+    if (!community.ok) {
+      return rejected(line, community.column, community.reason);
+    }
+    const at = readInstant(cells, h(c.sent_at), context.timeZone);
+    if (!at.ok) {
+      return rejected(line, at.column, at.reason);
+    }
+    if (found.identities.length === 0) {
+      return skipped(line, noIdentity(c.identities));
+    }
+    if (community.community === null) {
+      return rejected(line, communityColumn(c), 'The community is empty.');
+    }
+    if (at.value === null) {
+      return rejected(line, normalizeHeaderName(c.sent_at), 'The time the message was sent is empty.');
+    }
+    const type = typeOf(c.message_type === undefined ? null : column(cells, h(c.message_type)).value);
+    // The text is personal: only its length is kept. It enters the id's digest (one-way) so
+    // that two messages of one sender in the same second stay two.
+    const text = c.text === undefined ? null : column(cells, h(c.text)).value;
+    const id = community.community.id;
+    const event: EventInput = {
+      id: digestId(mapping.source, 'message', [
+        id,
+        at.value,
+        type,
+        text ?? '',
+        ...identityParts(found.identities),
+      ]),
+      kind: 'message.sent',
+      occurred_at: at.value,
+      source: mapping.source,
+      identities: found.identities,
+      properties: {
+        community_id: id,
+        message_type: type,
+        ...(text === null ? {} : { length: Array.from(text).length }),
+      },
+    };
+    return events([line], [event]);
+  });
+}
+
+// The format -------------------------------------------------------------------------------------
+
+/** The headers a file must have for the mapping to apply (identities: any one of theirs). */
+function requiredHeaders(mapping: Mapping): string[] {
+  switch (mapping.kind) {
+    case 'order': {
+      const cols = mapping.columns;
+      return [cols.order_id, cols.paid_at, cols.amount, ...(cols.shop === undefined ? [] : [cols.shop])];
+    }
+    case 'identity_link':
+      return [mapping.columns.linked_at];
+    case 'community_join': {
+      const cols = mapping.columns;
+      return [
+        cols.joined_at,
+        ...(cols.community_id === undefined ? [] : [cols.community_id]),
+        ...(cols.community_name === undefined ? [] : [cols.community_name]),
+      ];
+    }
+    case 'message': {
+      const cols = mapping.columns;
+      return [cols.sent_at, ...(cols.community_id === undefined ? [] : [cols.community_id])];
+    }
+  }
+}
+
+/** Every header the mapping names. */
+function mappedHeaders(mapping: Mapping): string[] {
+  const names: string[] = [];
+  for (const [key, value] of Object.entries(mapping.columns)) {
+    if (
+      key === 'identities' ||
+      key.endsWith('_value') ||
+      key.endsWith('_statuses') ||
+      key === 'message_types'
+    ) {
+      continue;
+    }
+    if (typeof value === 'string') {
+      names.push(value);
+    }
+  }
+  names.push(...mapping.columns.identities.map((i) => i.column));
+  return names;
+}
+
+/**
+ * The import format a mapping describes: id `generic:<name>`, detected when the file has every
+ * required column and at least one identity column.
+ */
+export function createGenericFormat(mapping: Mapping): FormatDefinition {
+  const requiredNames = [...new Set(requiredHeaders(mapping).map(normalizeHeaderName))];
+  const identityNames = [...new Set(mapping.columns.identities.map((i) => normalizeHeaderName(i.column)))];
+  return {
+    id: `generic:${mapping.name}`,
+    label: mapping.name,
+    headers: [...new Set(mappedHeaders(mapping).map(normalizeHeaderName))],
+    minMatches: requiredNames.length,
+    requires: [...requiredNames.map((name) => [name]), identityNames],
+    createMapper(context: MapperContext): RowMapper {
+      switch (mapping.kind) {
+        case 'order':
+          return orderMapper(mapping, context);
+        case 'identity_link':
+          return linkMapper(mapping, context);
+        case 'community_join':
+          return joinMapper(mapping, context);
+        case 'message':
+          return messageMapper(mapping, context);
+      }
+    },
+  };
+}
