@@ -166,6 +166,10 @@ export function openApiDocument() {
                   properties: {
                     file: { type: 'string', format: 'binary' },
                     format: { type: 'string' },
+                    mapping: {
+                      type: 'string',
+                      description: 'a generic mapping as JSON (GENERIC-MAPPING.md)',
+                    },
                     dry_run: { type: 'string', enum: ['true', 'false'] },
                   },
                   required: ['file'],
