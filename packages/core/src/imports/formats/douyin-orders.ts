@@ -1,7 +1,7 @@
 import type { IdentityInput } from '../../identities/identity.schema.ts';
 import { normaliseIdentity } from '../../identities/normalise-identity.ts';
 import type { CsvCells } from '../read-csv.ts';
-import type { MapOutcome, MapperContext, RowMapper, SourceRow } from './import-format.ts';
+import type { MapOutcome, MapperContext, RowMapper } from './import-format.ts';
 import {
   column,
   events,
@@ -17,6 +17,7 @@ import {
   statusSet,
 } from './map-row.ts';
 import { type OrderItem, paidOrderEvents } from './order-events.ts';
+import { gatherOrderRows, type OrderRow } from './order-rows.ts';
 
 /**
  * Douyin shop (抖店) order export «订单导出» (formats README §4): one row per 子订单 (sub-order),
@@ -88,7 +89,7 @@ type Line = Readonly<{
   joined: boolean;
 }>;
 
-type Row = Readonly<{ line: number; orderId: string; cells: CsvCells }>;
+type Row = OrderRow;
 
 type Fault = { ok: false; column: string; reason: string };
 
@@ -342,32 +343,9 @@ function mapOrder(rows: readonly Row[], context: MapperContext): MapOutcome[] {
 }
 
 function createMapper(context: MapperContext): RowMapper {
-  let current: Row[] = [];
-  const flush = (): MapOutcome[] => {
-    const rows = current;
-    current = [];
-    return rows.length === 0 ? [] : mapOrder(rows, context);
-  };
-  return {
-    push(row: SourceRow): MapOutcome[] {
-      const orderId = readId(row.cells, ORDER_ID);
-      if (!orderId.ok) {
-        return [rejected(row.line, orderId.column, orderId.reason)];
-      }
-      if (orderId.value === null) {
-        return [rejected(row.line, ORDER_ID[0]!, 'The order number (主订单编号) is empty.')];
-      }
-      const entry = { line: row.line, orderId: orderId.value, cells: row.cells };
-      if (current.length > 0 && current[0]!.orderId === orderId.value) {
-        current.push(entry);
-        return [];
-      }
-      const done = flush();
-      current = [entry];
-      return done;
-    },
-    finish: flush,
-  };
+  return gatherOrderRows(ORDER_ID, 'The order number (主订单编号) is empty.', (rows) =>
+    mapOrder(rows, context),
+  );
 }
 
 export const douyinOrders: FormatDefinition = {

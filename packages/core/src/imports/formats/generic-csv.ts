@@ -27,6 +27,7 @@ import {
   statusSet,
 } from './map-row.ts';
 import { type OrderItem, paidOrderEvents } from './order-events.ts';
+import { gatherOrderRows, type OrderRow } from './order-rows.ts';
 
 /**
  * A generic CSV/XLSX format for exports Hatchery does not know, driven by a small JSON mapping
@@ -386,7 +387,6 @@ function perRow(map: (row: SourceRow) => MapOutcome): RowMapper {
 // Orders ----------------------------------------------------------------------------------------
 
 type OrderMapping = Extract<Mapping, { kind: 'order' }>;
-type OrderRow = Readonly<{ line: number; orderId: string; cells: CsvCells }>;
 
 function orderMapper(mapping: OrderMapping, context: MapperContext): RowMapper {
   const c = mapping.columns;
@@ -544,33 +544,7 @@ function orderMapper(mapping: OrderMapping, context: MapperContext): RowMapper {
     ];
   };
 
-  const orderNames = h(c.order_id);
-  let current: OrderRow[] = [];
-  const flush = (): MapOutcome[] => {
-    const rows = current;
-    current = [];
-    return rows.length === 0 ? [] : mapOrder(rows);
-  };
-  return {
-    push(row: SourceRow): MapOutcome[] {
-      const orderId = readId(row.cells, orderNames);
-      if (!orderId.ok) {
-        return [...flush(), rejected(row.line, orderId.column, orderId.reason)];
-      }
-      if (orderId.value === null) {
-        return [...flush(), rejected(row.line, orderNames[0]!, 'The order number is empty.')];
-      }
-      const entry = { line: row.line, orderId: orderId.value, cells: row.cells };
-      if (current.length > 0 && current[0]!.orderId === orderId.value) {
-        current.push(entry);
-        return [];
-      }
-      const done = flush();
-      current = [entry];
-      return done;
-    },
-    finish: flush,
-  };
+  return gatherOrderRows(h(c.order_id), 'The order number is empty.', mapOrder);
 }
 
 // Identity links ---------------------------------------------------------------------------------

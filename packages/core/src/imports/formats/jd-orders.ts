@@ -1,6 +1,6 @@
 import type { IdentityInput } from '../../identities/identity.schema.ts';
 import type { CsvCells } from '../read-csv.ts';
-import type { MapOutcome, MapperContext, RowMapper, SourceRow } from './import-format.ts';
+import type { MapOutcome, MapperContext, RowMapper } from './import-format.ts';
 import {
   column,
   events,
@@ -17,6 +17,7 @@ import {
   statusSet,
 } from './map-row.ts';
 import { type OrderItem, paidOrderEvents } from './order-events.ts';
+import { gatherOrderRows, type OrderRow } from './order-rows.ts';
 
 /**
  * JD POP order export (formats README §2): one row per SKU, the order's amounts repeated on each
@@ -50,7 +51,7 @@ const UNPAID = statusSet(['等待付款', '等待付款确认']);
 const PAID_STATUSES = statusSet(['等待出库', '等待发货', '已发货', '等待确认收货', '完成', '已完成']);
 const COMPLETED = statusSet(['完成', '已完成']);
 
-type Row = Readonly<{ line: number; orderId: string; cells: CsvCells }>;
+type Row = OrderRow;
 
 type Decision =
   | { kind: 'skip'; reason: string }
@@ -218,32 +219,7 @@ function mapOrder(rows: readonly Row[], timeZone: string): MapOutcome[] {
 }
 
 function createMapper(context: MapperContext): RowMapper {
-  let current: Row[] = [];
-  const flush = (): MapOutcome[] => {
-    const rows = current;
-    current = [];
-    return rows.length === 0 ? [] : mapOrder(rows, context.timeZone);
-  };
-  return {
-    push(row: SourceRow): MapOutcome[] {
-      const orderId = readId(row.cells, ORDER_ID);
-      if (!orderId.ok) {
-        return [rejected(row.line, orderId.column, orderId.reason)];
-      }
-      if (orderId.value === null) {
-        return [rejected(row.line, ORDER_ID[0]!, 'The order number is empty.')];
-      }
-      const entry = { line: row.line, orderId: orderId.value, cells: row.cells };
-      if (current.length > 0 && current[0]!.orderId === orderId.value) {
-        current.push(entry);
-        return [];
-      }
-      const done = flush();
-      current = [entry];
-      return done;
-    },
-    finish: flush,
-  };
+  return gatherOrderRows(ORDER_ID, 'The order number is empty.', (rows) => mapOrder(rows, context.timeZone));
 }
 
 export const jdOrders: FormatDefinition = {
