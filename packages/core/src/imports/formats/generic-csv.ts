@@ -351,42 +351,63 @@ function communityColumn(c: {
   return normalizeHeaderName(c.community_id ?? c.community_name ?? '');
 }
 
+type CommunityColumns = Parameters<typeof communityOf>[1] & { identities: readonly IdentityColumn[] };
+
+/**
+ * What joins and messages both read: the member's identities, the community and the time. A row
+ * missing any of them is the outcome instead: rejected with its column, or skipped without identity.
+ */
+function readCommunityRow(
+  { line, cells }: SourceRow,
+  c: CommunityColumns,
+  timeColumn: string,
+  emptyTime: string,
+  context: MapperContext,
+): MapOutcome | { identities: IdentityInput[]; community: Community; at: string } {
+  const found = identitiesOf(cells, c.identities);
+  if (!found.ok) {
+    return rejected(line, found.column, found.reason);
+  }
+  const community = communityOf(cells, c);
+  if (!community.ok) {
+    return rejected(line, community.column, community.reason);
+  }
+  const at = readInstant(cells, h(timeColumn), context.timeZone);
+  if (!at.ok) {
+    return rejected(line, at.column, at.reason);
+  }
+  if (found.identities.length === 0) {
+    return skipped(line, noIdentity(c.identities));
+  }
+  if (community.community === null) {
+    return rejected(line, communityColumn(c), 'The community is empty.');
+  }
+  if (at.value === null) {
+    return rejected(line, normalizeHeaderName(timeColumn), emptyTime);
+  }
+  return { identities: found.identities, community: community.community, at: at.value };
+}
+
 type JoinMapping = Extract<Mapping, { kind: 'community_join' }>;
 
 function joinMapper(mapping: JoinMapping, context: MapperContext): RowMapper {
   const c = mapping.columns;
-  return perRow(({ line, cells }) => {
-    const found = identitiesOf(cells, c.identities);
-    if (!found.ok) {
-      return rejected(line, found.column, found.reason);
+  return perRow((row) => {
+    const read = readCommunityRow(row, c, c.joined_at, 'The join time is empty.', context);
+    if ('kind' in read) {
+      return read;
     }
-    const community = communityOf(cells, c);
-    if (!community.ok) {
-      return rejected(line, community.column, community.reason);
-    }
-    const at = readInstant(cells, h(c.joined_at), context.timeZone);
-    if (!at.ok) {
-      return rejected(line, at.column, at.reason);
-    }
-    if (found.identities.length === 0) {
-      return skipped(line, noIdentity(c.identities));
-    }
-    if (community.community === null) {
-      return rejected(line, communityColumn(c), 'The community is empty.');
-    }
-    if (at.value === null) {
-      return rejected(line, normalizeHeaderName(c.joined_at), 'The join time is empty.');
-    }
-    const { id, name } = community.community;
+    const { identities, community, at } = read;
+    const { id, name } = community;
     const event: EventInput = {
-      id: digestId(mapping.source, 'community_join', [id, at.value, ...identityParts(found.identities)]),
+      id: digestId(mapping.source, 'community_join', [id, at, ...identityParts(identities)]),
       kind: 'community.joined',
-      occurred_at: at.value,
+      occurred_at: at,
       source: mapping.source,
-      identities: found.identities,
+      identities,
       properties: { community_id: id, ...(name === null ? {} : { community_name: name }) },
     };
-    return events([line], [event]);
+    return events([row.line], [event]);
   });
 }
 
@@ -405,45 +426,24 @@ function messageMapper(mapping: MessageMapping, context: MapperContext): RowMapp
     const key = statusKey(value);
     return types.get(key) ?? MESSAGE_TYPES.find((t) => t === key.toLowerCase()) ?? 'other';
   };
-  return perRow(({ line, cells }) => {
-    const found = identitiesOf(cells, c.identities);
-    if (!found.ok) {
-      return rejected(line, found.column, found.reason);
+  return perRow((row) => {
+    const { line, cells } = row;
+    const read = readCommunityRow(row, c, c.sent_at, 'The time the message was sent is empty.', context);
+    if ('kind' in read) {
+      return read;
     }
-    const community = communityOf(cells, c);
-    if (!community.ok) {
-      return rejected(line, community.column, community.reason);
-    }
-    const at = readInstant(cells, h(c.sent_at), context.timeZone);
-    if (!at.ok) {
-      return rejected(line, at.column, at.reason);
-    }
-    if (found.identities.length === 0) {
-      return skipped(line, noIdentity(c.identities));
-    }
-    if (community.community === null) {
-      return rejected(line, communityColumn(c), 'The community is empty.');
-    }
-    if (at.value === null) {
-      return rejected(line, normalizeHeaderName(c.sent_at), 'The time the message was sent is empty.');
-    }
+    const { identities, community, at } = read;
     const type = typeOf(c.message_type === undefined ? null : column(cells, h(c.message_type)).value);
     // The text is personal: only its length is kept. It enters the id's digest (one-way) so
     // that two messages of one sender in the same second stay two.
     const text = c.text === undefined ? null : column(cells, h(c.text)).value;
-    const id = community.community.id;
+    const id = community.id;
     const event: EventInput = {
-      id: digestId(mapping.source, 'message', [
-        id,
-        at.value,
-        type,
-        text ?? '',
-        ...identityParts(found.identities),
-      ]),
+      id: digestId(mapping.source, 'message', [id, at, type, text ?? '', ...identityParts(identities)]),
       kind: 'message.sent',
-      occurred_at: at.value,
+      occurred_at: at,
       source: mapping.source,
-      identities: found.identities,
+      identities,
       properties: {
         community_id: id,
         message_type: type,

@@ -7,7 +7,7 @@ import { csvText, mapFile } from './test-helpers.ts';
 
 const SAMPLES = fileURLToPath(new URL('../../../../../../shared/formats/samples/', import.meta.url));
 
-/** Which format each sample belongs to; null for samples of formats not implemented yet. */
+/** Which format each sample belongs to (null would mean: no format reads it yet). */
 const SAMPLE_FORMATS: Record<string, string | null> = {
   'douyin/doudian_order_export_min_fixture.csv': 'douyin_orders',
   'wechat_chat/pywxdump_v1_content_json.csv': 'wechat_chat',
