@@ -8,6 +8,7 @@ import {
   reattachMoved,
   setMergedInto,
 } from '../identities/identities.queries.ts';
+import { maintainAggregates } from '../scoring/maintain-aggregates.ts';
 import { AppError } from '../shared/errors.ts';
 import type { Workspace } from '../workspaces/workspace.ts';
 import { findMove, markMoveUndone, resolveCustomerId } from './customers.queries.ts';
@@ -48,6 +49,7 @@ export async function undoMerge(
     const moved = await moveIdentities(trx, ws, still, move.from_customer_id);
     await setMergedInto(trx, ws, [move.from_customer_id], null);
     await reattachMoved(trx, ws, profile!, moved);
+    await maintainAggregates(trx, workspace, { eventPks: [], moved: [profile!, move.from_customer_id] });
     const undo = await insertMove(trx, ws, {
       from: profile!,
       to: move.from_customer_id,

@@ -187,6 +187,106 @@ export interface ImportProblemsTable {
   reason: string;
 }
 
+export interface ContentsTable {
+  workspace_id: number;
+  content_id: string;
+  customer_id: number;
+  anchor_identity_id: number;
+  platform: string | null;
+  published_at: Timestamp | null;
+  /** The latest exposure and engagement reported for the content (metrics are snapshots, not increments). */
+  exposure: number;
+  engagement: number;
+  metrics_at: Timestamp | null;
+}
+
+/** Per-customer aggregates, kept fresh as events arrive (scoring/maintain-aggregates.ts). */
+export interface CustomerStatsTable {
+  workspace_id: number;
+  customer_id: number;
+  orders: number;
+  order_days: number;
+  net_fen: number;
+  first_order_at: Timestamp | null;
+  last_order_at: Timestamp | null;
+  shops: string[];
+  messages: number;
+  pats_given: number;
+  pats_received: number;
+  checkins: number;
+  questionnaires: number;
+  shares: number;
+  referrals: number;
+  posts: number;
+  exposure: number;
+  engagement: number;
+  interaction_weight: number;
+  active_mask: number;
+  last_active_day: number | null;
+}
+
+export interface ValueModelsTable {
+  workspace_id: number;
+  version: number;
+  config: Json<ValueModelConfig>;
+  created_by: string;
+  created_at: CreatedAt;
+}
+
+/** A value model's settings (scoring/value-model.schema.ts validates them). */
+export type ValueModelConfig = {
+  weights: { consumption: number; interaction: number; content: number; social: number };
+  super_user_share: number;
+  second_tier_share: number;
+  koc: { min_score: number; min_lead_over_consumption: number };
+  activity_days: { very_active: number; active: number; occasional: number };
+};
+
+export interface ScoringRunsTable {
+  workspace_id: number;
+  id: Generated<number>;
+  model_version: number;
+  status: 'running' | 'done' | 'failed';
+  step: Generated<string>;
+  progress: Generated<number>;
+  as_of: Timestamp;
+  cutoffs: Json<unknown> | null;
+  customers: number | null;
+  failure: string | null;
+  actor: string;
+  started_at: CreatedAt;
+  finished_at: Timestamp | null;
+}
+
+export interface CustomerScoresTable {
+  workspace_id: number;
+  customer_id: number;
+  run_id: number;
+  model_version: number;
+  r: number;
+  f: number;
+  m: number;
+  rfm_group: string;
+  consumption: number;
+  interaction: number;
+  content: number;
+  social: number;
+  total: number;
+  koc: number;
+  band: 'super_user' | 'second_tier' | 'other';
+  koc_candidate: boolean;
+  scored_at: Timestamp;
+}
+
+export interface CustomerTagsTable {
+  workspace_id: number;
+  customer_id: number;
+  tag: string;
+  source: 'activity' | 'channel' | 'rule' | 'manual';
+  since: Timestamp;
+  reason: Json<Record<string, unknown>>;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   api_keys: ApiKeysTable;
@@ -202,4 +302,10 @@ export interface Database {
   audit_log: AuditLogTable;
   imports: ImportsTable;
   import_problems: ImportProblemsTable;
+  contents: ContentsTable;
+  customer_stats: CustomerStatsTable;
+  value_models: ValueModelsTable;
+  scoring_runs: ScoringRunsTable;
+  customer_scores: CustomerScoresTable;
+  customer_tags: CustomerTagsTable;
 }

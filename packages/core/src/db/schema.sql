@@ -44,6 +44,77 @@ create table community_members (
   constraint community_members_pkey PRIMARY KEY (workspace_id, community_id, anchor_identity_id)
 );
 
+create table contents (
+  workspace_id bigint not null,
+  content_id text not null,
+  customer_id bigint not null,
+  anchor_identity_id bigint not null,
+  platform text,
+  published_at timestamp with time zone,
+  exposure bigint not null default 0,
+  engagement bigint not null default 0,
+  metrics_at timestamp with time zone,
+  constraint contents_pkey PRIMARY KEY (workspace_id, content_id)
+);
+
+create table customer_scores (
+  workspace_id bigint not null,
+  customer_id bigint not null,
+  run_id bigint not null,
+  model_version integer not null,
+  r smallint not null,
+  f smallint not null,
+  m smallint not null,
+  rfm_group text not null,
+  consumption smallint not null,
+  interaction smallint not null,
+  content smallint not null,
+  social smallint not null,
+  total real not null,
+  koc real not null,
+  band text not null,
+  koc_candidate boolean not null,
+  scored_at timestamp with time zone not null,
+  constraint customer_scores_band_check CHECK ((band = ANY (ARRAY['super_user'::text, 'second_tier'::text, 'other'::text]))),
+  constraint customer_scores_pkey PRIMARY KEY (workspace_id, customer_id)
+);
+
+create table customer_stats (
+  workspace_id bigint not null,
+  customer_id bigint not null,
+  orders integer not null default 0,
+  order_days integer not null default 0,
+  net_fen bigint not null default 0,
+  first_order_at timestamp with time zone,
+  last_order_at timestamp with time zone,
+  shops text[] not null default '{}'::text[],
+  messages integer not null default 0,
+  pats_given integer not null default 0,
+  pats_received integer not null default 0,
+  checkins integer not null default 0,
+  questionnaires integer not null default 0,
+  shares integer not null default 0,
+  referrals integer not null default 0,
+  posts integer not null default 0,
+  exposure bigint not null default 0,
+  engagement bigint not null default 0,
+  interaction_weight double precision not null default 0,
+  active_mask bigint not null default 0,
+  last_active_day integer,
+  constraint customer_stats_pkey PRIMARY KEY (workspace_id, customer_id)
+);
+
+create table customer_tags (
+  workspace_id bigint not null,
+  customer_id bigint not null,
+  tag text not null,
+  source text not null,
+  since timestamp with time zone not null,
+  reason jsonb not null default '{}'::jsonb,
+  constraint customer_tags_pkey PRIMARY KEY (workspace_id, customer_id, tag),
+  constraint customer_tags_source_check CHECK ((source = ANY (ARRAY['activity'::text, 'channel'::text, 'rule'::text, 'manual'::text])))
+);
+
 create table customers (
   workspace_id bigint not null,
   id bigint generated always as identity not null,
@@ -172,6 +243,35 @@ create table orders (
   constraint orders_refunded_fen_check CHECK ((refunded_fen >= 0))
 );
 
+create table scoring_runs (
+  workspace_id bigint not null,
+  id bigint generated always as identity not null,
+  model_version integer not null,
+  status text not null,
+  step text not null default 'starting'::text,
+  progress real not null default 0,
+  as_of timestamp with time zone not null,
+  cutoffs jsonb,
+  customers integer,
+  failure text,
+  actor text not null,
+  started_at timestamp with time zone not null default now(),
+  finished_at timestamp with time zone,
+  constraint scoring_runs_pkey PRIMARY KEY (workspace_id, id),
+  constraint scoring_runs_status_check CHECK ((status = ANY (ARRAY['running'::text, 'done'::text, 'failed'::text]))),
+  constraint scoring_runs_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES workspaces(id)
+);
+
+create table value_models (
+  workspace_id bigint not null,
+  version integer not null,
+  config jsonb not null,
+  created_by text not null,
+  created_at timestamp with time zone not null default now(),
+  constraint value_models_pkey PRIMARY KEY (workspace_id, version),
+  constraint value_models_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES workspaces(id)
+);
+
 create table workspaces (
   id bigint generated always as identity not null,
   slug text not null,
@@ -185,7 +285,13 @@ create table workspaces (
 );
 
 CREATE INDEX community_members_customer ON community_members USING btree (workspace_id, customer_id);
+CREATE INDEX contents_anchor ON contents USING btree (workspace_id, anchor_identity_id);
+CREATE INDEX contents_customer ON contents USING btree (workspace_id, customer_id);
+CREATE INDEX customer_scores_koc ON customer_scores USING btree (workspace_id, koc DESC, customer_id);
+CREATE INDEX customer_scores_total ON customer_scores USING btree (workspace_id, total DESC, customer_id);
+CREATE INDEX customer_tags_tag ON customer_tags USING btree (workspace_id, tag, customer_id);
 CREATE INDEX events_customer_time ON events USING btree (workspace_id, customer_id, occurred_at DESC, id DESC);
+CREATE INDEX events_named_person ON events USING btree (workspace_id, ((properties #>> '{target,key}'::text[]))) WHERE (kind = 'pat'::text);
 CREATE INDEX identities_customer ON identities USING btree (workspace_id, customer_id);
 CREATE INDEX identity_moves_from ON identity_moves USING btree (workspace_id, from_customer_id);
 CREATE INDEX identity_moves_to ON identity_moves USING btree (workspace_id, to_customer_id);

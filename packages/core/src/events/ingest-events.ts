@@ -5,6 +5,7 @@ import { insertConflict } from '../identities/identities.queries.ts';
 import { regroupClosure } from '../identities/regroup-closure.ts';
 import { resolveIdentities } from '../identities/resolve-identities.ts';
 import { type OrderChange, upsertOrders } from '../orders/orders.queries.ts';
+import { maintainAggregates } from '../scoring/maintain-aggregates.ts';
 import { AppError } from '../shared/errors.ts';
 import type { Workspace } from '../workspaces/workspace.ts';
 import { MAX_BATCH } from './event.schema.ts';
@@ -88,10 +89,11 @@ export async function ingestEvents(
         properties: event.properties,
       };
     });
-    await insertEvents(trx, workspace.id, rows);
+    const eventPks = await insertEvents(trx, workspace.id, rows);
     await upsertOrders(trx, workspace.id, orderChanges(fresh, rows));
     await upsertMemberships(trx, workspace.id, membershipChanges(fresh, rows));
 
+    const moved = new Set(resolution.movedCustomers);
     for (const conflict of resolution.conflicts) {
       const event = fresh[conflict.record]!;
       const involved = [...new Set(event.identities.map((i) => resolution.customerOf.get(i.key)!))];
@@ -101,8 +103,20 @@ export async function ingestEvents(
         customerIds: involved,
         slots: conflict.slots,
       });
-      await regroupClosure(trx, workspace.id, involved, { source: event.source, eventId: event.eventId });
+      const regrouped = await regroupClosure(trx, workspace.id, involved, {
+        source: event.source,
+        eventId: event.eventId,
+      });
+      for (const c of regrouped) {
+        moved.add(c);
+      }
     }
+    await maintainAggregates(
+      trx,
+      workspace,
+      { eventPks, moved: [...moved], newIdentityKeys: resolution.newKeys },
+      now,
+    );
 
     // Customers may have moved in a regroup: report where each event lives now.
     const settled = resolution.conflicts.length > 0 ? await findStoredEvents(trx, workspace.id, fresh) : null;

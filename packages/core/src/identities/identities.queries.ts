@@ -101,7 +101,7 @@ export async function reattachMoved(
   if (identityIds.length === 0) {
     return;
   }
-  for (const table of ['events', 'orders', 'community_members'] as const) {
+  for (const table of ['events', 'orders', 'community_members', 'contents'] as const) {
     await sql`
       update ${sql.table(table)} as t set customer_id = i.customer_id
       from identities i
@@ -113,7 +113,7 @@ export async function reattachMoved(
 
 /** After a whole-customer merge: everything of `from` now belongs to `to`. */
 export async function reattachCustomer(db: Db, workspaceId: number, from: number, to: number) {
-  for (const table of ['events', 'orders', 'community_members'] as const) {
+  for (const table of ['events', 'orders', 'community_members', 'contents'] as const) {
     await sql`
       update ${sql.table(table)} set customer_id = ${to}
       where workspace_id = ${workspaceId} and customer_id = ${from}`.execute(db);

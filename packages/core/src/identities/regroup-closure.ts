@@ -20,13 +20,14 @@ import { type GraphIdentity, IdentityGraph } from './identity-graph.ts';
  * Why: with conflicts, greedy matching depends on arrival order (whichever unionid claims a
  * shared phone first keeps it). Merges without conflict commute, so only the neighbourhood of a
  * conflict needs replaying for the final grouping to be the same in whatever order records came.
+ * Returns every customer of the neighbourhood, before and after: their events may have moved.
  */
 export async function regroupClosure(
   trx: Db,
   workspaceId: number,
   customerIds: readonly number[],
   cause: { source: string; eventId: string },
-): Promise<void> {
+): Promise<number[]> {
   const customers = new Set(customerIds);
   let identities = await findIdentitiesOfCustomers(trx, workspaceId, [...customers]);
   let events = await findEventsNaming(
@@ -150,6 +151,7 @@ export async function regroupClosure(
       slots: slotsOf.get(event.id) ?? [],
     });
   }
+  return [...new Set([...customers, ...holders])];
 }
 
 function compare(a: string, b: string): number {

@@ -29,6 +29,10 @@ export type Resolution = {
   identityOf: Map<string, number>;
   /** Records that would have merged two people; their identities were kept apart. */
   conflicts: { record: number; slots: string[] }[];
+  /** Stored customers whose events changed hands in a merge (both sides). */
+  movedCustomers: number[];
+  /** Keys of the identities this batch stored for the first time. */
+  newKeys: string[];
 };
 
 /**
@@ -69,6 +73,7 @@ export async function resolveIdentities(
   }
 
   const merges: { winner: number; loser: number; keys: string[]; record: number }[] = [];
+  const movedCustomers = new Set<number>();
   const conflicts: Resolution['conflicts'] = [];
   records.forEach((record, index) => {
     const outcome = graph.apply(record.identities);
@@ -128,11 +133,18 @@ export async function resolveIdentities(
     await setMergedInto(trx, ws, [from], to);
     if (merge.loser > 0) {
       await reattachCustomer(trx, ws, from, to);
+      movedCustomers.add(from).add(to);
     }
   }
 
   const customerOf = new Map([...byKey.keys()].map((key) => [key, finalGroup(key)]));
-  return { customerOf, identityOf, conflicts };
+  return {
+    customerOf,
+    identityOf,
+    conflicts,
+    movedCustomers: [...movedCustomers],
+    newKeys: [...insertedKeys],
+  };
 }
 
 /**

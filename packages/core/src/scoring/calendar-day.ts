@@ -40,3 +40,9 @@ export function formatEpochDay(day: number): CalendarDay {
 export function pandasWeekStart(day: number): number {
   return day - ((((day + 3) % 7) + 7) % 7);
 }
+
+/** The epoch day an instant falls on in a time zone (a workspace's business day). */
+export function businessDay(at: Date, timeZone: string): number {
+  // en-CA formats dates as YYYY-MM-DD.
+  return epochDay(new Intl.DateTimeFormat('en-CA', { timeZone }).format(at));
+}

@@ -16,6 +16,12 @@ const TABLES = [
   'audit_log',
   'imports',
   'import_problems',
+  'contents',
+  'customer_stats',
+  'customer_tags',
+  'customer_scores',
+  'value_models',
+  'scoring_runs',
 ] as const;
 
 /** Every row of every table, in a stable order: equal snapshots mean nothing changed. */

@@ -1,0 +1,302 @@
+import { type RawBuilder, sql } from 'kysely';
+import type { Db } from '../db/create-db.ts';
+
+/**
+ * Per-customer aggregates (customer_stats) and the contents they are partly made of.
+ *
+ * Activity counters are sums, so a batch's events are *added* to them (applyActivity); the same
+ * expression rebuilt over all of a customer's events (rebuildActivity) gives the same numbers,
+ * which is what a merge or an undo needs when events change hands. Purchase, content and
+ * received-pat columns are re-read from their own small tables (refreshDerived): a customer has
+ * few orders and contents, and metrics are snapshots that cannot be added up.
+ */
+
+/** Kinds that make a day an active day in the communities. */
+const ACTIVE_KINDS = ['message.sent', 'pat', 'checkin'];
+
+/**
+ * Activity of the events `scope` selects (a set of events aliased `e`), one row per customer.
+ * Interaction weights: a message or a pat 1, a check-in or a questionnaire 3 (they take effort);
+ * every event counts at its recency weight (halving every 30 days).
+ */
+function activityOf(scope: RawBuilder<unknown>, timeZone: string) {
+  return sql`
+    with e as (${scope}),
+    active_days as (
+      select customer_id, business_day(occurred_at, ${timeZone}) as day
+      from e where kind = any(${ACTIVE_KINDS}::text[])
+      group by 1, 2
+    ), masks as (
+      select customer_id, max(day) as last_active_day,
+        bit_or(1::bigint << (last - day)) filter (where last - day < 64) as active_mask
+      from (select *, max(day) over (partition by customer_id) as last from active_days) d
+      group by customer_id
+    ), counts as (
+      select customer_id,
+        count(*) filter (where kind = 'message.sent')::int as messages,
+        count(*) filter (where kind = 'pat')::int as pats_given,
+        count(*) filter (where kind = 'checkin')::int as checkins,
+        count(*) filter (where kind = 'questionnaire.submitted')::int as questionnaires,
+        count(*) filter (where kind = 'share')::int as shares,
+        count(*) filter (where kind = 'referral')::int as referrals,
+        coalesce(sum(recency_weight(occurred_at) * case kind
+          when 'message.sent' then 1 when 'pat' then 1
+          when 'checkin' then 3 when 'questionnaire.submitted' then 3 end), 0)::float8 as interaction_weight
+      from e group by customer_id
+    )
+    select c.*, coalesce(m.active_mask, 0) as active_mask, m.last_active_day
+    from counts c left join masks m using (customer_id)`;
+}
+
+/** Adds the activity of the events `eventPks` to their customers' rows, skipping `except`. */
+export async function applyActivity(
+  db: Db,
+  workspaceId: number,
+  timeZone: string,
+  eventPks: readonly number[],
+  except: readonly number[],
+) {
+  if (eventPks.length === 0) {
+    return;
+  }
+  const scope = sql`
+    select customer_id, kind, occurred_at from events
+    where workspace_id = ${workspaceId} and id = any(${eventPks}::bigint[])
+      and customer_id <> all(${except}::bigint[])`;
+  await sql`
+    insert into customer_stats as s (workspace_id, customer_id, messages, pats_given, checkins, questionnaires,
+                                     shares, referrals, interaction_weight, active_mask, last_active_day)
+    select ${workspaceId}, customer_id, messages, pats_given, checkins, questionnaires, shares, referrals,
+           interaction_weight, active_mask, last_active_day
+    from (${activityOf(scope, timeZone)}) a
+    on conflict (workspace_id, customer_id) do update set
+      messages = s.messages + excluded.messages,
+      pats_given = s.pats_given + excluded.pats_given,
+      checkins = s.checkins + excluded.checkins,
+      questionnaires = s.questionnaires + excluded.questionnaires,
+      shares = s.shares + excluded.shares,
+      referrals = s.referrals + excluded.referrals,
+      interaction_weight = s.interaction_weight + excluded.interaction_weight,
+      active_mask = merge_day_mask(s.active_mask, s.last_active_day, excluded.active_mask, excluded.last_active_day),
+      last_active_day = greatest(s.last_active_day, excluded.last_active_day)`.execute(db);
+}
+
+/**
+ * Recomputes the rows of `customerIds` from all their events: after merges, regroups and undos.
+ * Customers left without events (merged away) lose their row.
+ */
+export async function rebuildActivity(
+  db: Db,
+  workspaceId: number,
+  timeZone: string,
+  customerIds: readonly number[],
+) {
+  if (customerIds.length === 0) {
+    return;
+  }
+  await sql`
+    delete from customer_stats where workspace_id = ${workspaceId} and customer_id = any(${customerIds}::bigint[])`.execute(
+    db,
+  );
+  const scope = sql`
+    select e.* from ${customersIn(workspaceId, customerIds)} k cross join lateral (
+      select customer_id, kind, occurred_at from events
+      where workspace_id = ${workspaceId} and customer_id = k.id offset 0
+    ) e`;
+  await insertActivity(db, workspaceId, scope, timeZone);
+}
+
+/** Rebuilds every customer's row of a workspace from its events (a repair, and the benchmarks' loader). */
+export async function rebuildAllActivity(db: Db, workspaceId: number, timeZone: string) {
+  await sql`delete from customer_stats where workspace_id = ${workspaceId}`.execute(db);
+  const scope = sql`select customer_id, kind, occurred_at from events where workspace_id = ${workspaceId}`;
+  await insertActivity(db, workspaceId, scope, timeZone);
+}
+
+async function insertActivity(db: Db, workspaceId: number, scope: RawBuilder<unknown>, timeZone: string) {
+  await sql`
+    insert into customer_stats (workspace_id, customer_id, messages, pats_given, checkins, questionnaires,
+                                shares, referrals, interaction_weight, active_mask, last_active_day)
+    select ${workspaceId}, customer_id, messages, pats_given, checkins, questionnaires, shares, referrals,
+           interaction_weight, active_mask, last_active_day
+    from (${activityOf(scope, timeZone)}) a`.execute(db);
+}
+
+/**
+ * The customers a refresh covers: the given ones, or every live customer of the workspace.
+ *
+ * Queries below look rows up customer by customer through a lateral subquery with "offset 0",
+ * which the planner cannot flatten into a join: each lookup is then an index range whatever the
+ * planner believes about table sizes (PGlite keeps no statistics, and guessing wrong there turns
+ * a lookup of a few customers into a scan of the workspace in every batch).
+ */
+function customersIn(workspaceId: number, customerIds: readonly number[] | null) {
+  return customerIds === null
+    ? sql`(select id from customers where workspace_id = ${workspaceId} and merged_into is null)`
+    : sql`(select unnest(${customerIds}::bigint[]) as id)`;
+}
+
+/**
+ * Re-reads the purchase, content and received-pat columns of `customerIds` (all of them when
+ * null) from orders, contents and the pats that name any of their identities.
+ *
+ * A purchase is a paid order not wholly refunded; purchase days are business days in the
+ * workspace's time zone (same-day orders are one purchase, as the peers count them); money is
+ * net of refunds. Received pats count distinct people, so that one friend patting all day
+ * adds one.
+ */
+export async function refreshDerived(
+  db: Db,
+  workspaceId: number,
+  timeZone: string,
+  customerIds: readonly number[] | null,
+) {
+  if (customerIds !== null && customerIds.length === 0) {
+    return;
+  }
+  await sql`
+    with k as materialized (select id as customer_id from ${customersIn(workspaceId, customerIds)} k),
+    p as materialized (
+      select k.customer_id, count(*)::int as orders,
+        count(distinct business_day(o.paid_at, ${timeZone}))::int as order_days,
+        sum(o.paid_fen - least(o.refunded_fen, o.paid_fen))::bigint as net_fen,
+        min(o.paid_at) as first_order_at, max(o.paid_at) as last_order_at,
+        array_agg(distinct o.shop order by o.shop) as shops
+      from k cross join lateral (
+        select * from orders
+        where workspace_id = ${workspaceId} and customer_id = k.customer_id
+          and paid_at is not null and status <> 'refunded'
+        offset 0
+      ) o
+      group by k.customer_id
+    ), c as materialized (
+      select k.customer_id, count(*) filter (where t.published_at is not null)::int as posts,
+        sum(t.exposure)::bigint as exposure, sum(t.engagement)::bigint as engagement
+      from k cross join lateral (
+        select * from contents where workspace_id = ${workspaceId} and customer_id = k.customer_id offset 0
+      ) t
+      group by k.customer_id
+    ), r as materialized (
+      select k.customer_id, count(distinct e.customer_id) filter (where e.customer_id <> k.customer_id)::int as pats
+      from k
+      cross join lateral (
+        select value_hash from identities where workspace_id = ${workspaceId} and customer_id = k.customer_id offset 0
+      ) i
+      cross join lateral (
+        select customer_id from events
+        where workspace_id = ${workspaceId} and kind = 'pat'
+          and properties #>> '{target,key}' = encode(i.value_hash, 'hex')
+        offset 0
+      ) e
+      group by k.customer_id
+    ), v as materialized (
+      select k.customer_id, p.orders, p.order_days, p.net_fen, p.first_order_at, p.last_order_at, p.shops,
+        c.posts, c.exposure, c.engagement, r.pats
+      from k
+      left join p using (customer_id)
+      left join c using (customer_id)
+      left join r using (customer_id)
+    )
+    update customer_stats s set
+      orders = coalesce(v.orders, 0), order_days = coalesce(v.order_days, 0), net_fen = coalesce(v.net_fen, 0),
+      first_order_at = v.first_order_at, last_order_at = v.last_order_at, shops = coalesce(v.shops, '{}'),
+      posts = coalesce(v.posts, 0), exposure = coalesce(v.exposure, 0), engagement = coalesce(v.engagement, 0),
+      pats_received = coalesce(v.pats, 0)
+    from v
+    where s.workspace_id = ${workspaceId} and s.customer_id = v.customer_id`.execute(db);
+}
+
+/** Makes sure every live customer of `customerIds` has a row, and merged-away ones have none. */
+export async function settleRows(db: Db, workspaceId: number, customerIds: readonly number[]) {
+  if (customerIds.length === 0) {
+    return;
+  }
+  await sql`
+    insert into customer_stats (workspace_id, customer_id)
+    select ${workspaceId}, id from customers
+    where workspace_id = ${workspaceId} and id = any(${customerIds}::bigint[]) and merged_into is null
+    on conflict do nothing`.execute(db);
+  for (const table of ['customer_stats', 'customer_scores', 'customer_tags'] as const) {
+    await sql`
+      delete from ${sql.table(table)} t using customers c
+      where t.workspace_id = ${workspaceId} and c.workspace_id = ${workspaceId} and c.id = t.customer_id
+        and c.id = any(${customerIds}::bigint[]) and c.merged_into is not null`.execute(db);
+  }
+}
+
+/** Customers of the given events, and of the people their pats name. */
+export async function customersTouchedBy(db: Db, workspaceId: number, eventPks: readonly number[]) {
+  if (eventPks.length === 0) {
+    return [];
+  }
+  const { rows } = await sql<{ customer_id: number }>`
+    select customer_id from events where workspace_id = ${workspaceId} and id = any(${eventPks}::bigint[])
+    union
+    select i.customer_id from events e
+    join identities i on i.workspace_id = ${workspaceId}
+      and i.value_hash = decode(e.properties #>> '{target,key}', 'hex')
+    where e.workspace_id = ${workspaceId} and e.id = any(${eventPks}::bigint[]) and e.kind = 'pat'`.execute(
+    db,
+  );
+  return rows.map((r) => r.customer_id);
+}
+
+/** Customers named as pat targets by identities that are new in this batch (their pats came first). */
+export async function customersNamedBy(db: Db, workspaceId: number, identityKeys: readonly string[]) {
+  if (identityKeys.length === 0) {
+    return [];
+  }
+  const { rows } = await sql<{ customer_id: number }>`
+    select distinct i.customer_id from identities i
+    where i.workspace_id = ${workspaceId} and i.value_hash = any(${identityKeys.map((k) => Buffer.from(k, 'hex'))}::bytea[])
+      and exists (select 1 from events e where e.workspace_id = ${workspaceId} and e.kind = 'pat'
+                  and e.properties #>> '{target,key}' = encode(i.value_hash, 'hex'))`.execute(db);
+  return rows.map((r) => r.customer_id);
+}
+
+/**
+ * Folds content.published and content.metrics events into contents. Metrics are snapshots: the
+ * latest one by occurrence time wins, so a late-arriving older snapshot changes nothing.
+ */
+export async function foldContents(db: Db, workspaceId: number, eventPks: readonly number[]) {
+  if (eventPks.length === 0) {
+    return;
+  }
+  await sql`
+    with e as (
+      select * from events
+      where workspace_id = ${workspaceId} and id = any(${eventPks}::bigint[])
+        and kind in ('content.published', 'content.metrics')
+    ), published as (
+      select distinct on (properties ->> 'content_id') properties ->> 'content_id' as content_id,
+        customer_id, anchor_identity_id, properties ->> 'platform' as platform, occurred_at
+      from e where kind = 'content.published'
+      order by properties ->> 'content_id', occurred_at, id
+    ), metrics as (
+      select distinct on (properties ->> 'content_id') properties ->> 'content_id' as content_id,
+        customer_id, anchor_identity_id, occurred_at,
+        (properties ->> 'exposure')::bigint as exposure,
+        coalesce((properties ->> 'likes')::bigint, 0) + coalesce((properties ->> 'comments')::bigint, 0)
+          + coalesce((properties ->> 'saves')::bigint, 0) + coalesce((properties ->> 'shares')::bigint, 0) as engagement
+      from e where kind = 'content.metrics'
+      order by properties ->> 'content_id', occurred_at desc, id desc
+    )
+    insert into contents as t (workspace_id, content_id, customer_id, anchor_identity_id, platform, published_at,
+                               exposure, engagement, metrics_at)
+    select ${workspaceId}, coalesce(p.content_id, m.content_id),
+      coalesce(p.customer_id, m.customer_id), coalesce(p.anchor_identity_id, m.anchor_identity_id),
+      p.platform, p.occurred_at, coalesce(m.exposure, 0), coalesce(m.engagement, 0), m.occurred_at
+    from published p full join metrics m using (content_id)
+    on conflict (workspace_id, content_id) do update set
+      -- the publication decides whose content it is
+      customer_id = case when excluded.published_at is null then t.customer_id else excluded.customer_id end,
+      anchor_identity_id =
+        case when excluded.published_at is null then t.anchor_identity_id else excluded.anchor_identity_id end,
+      platform = coalesce(excluded.platform, t.platform),
+      published_at = least(t.published_at, excluded.published_at),
+      exposure = case when excluded.metrics_at >= coalesce(t.metrics_at, '-infinity') then excluded.exposure
+                      else t.exposure end,
+      engagement = case when excluded.metrics_at >= coalesce(t.metrics_at, '-infinity') then excluded.engagement
+                        else t.engagement end,
+      metrics_at = greatest(t.metrics_at, excluded.metrics_at)`.execute(db);
+}

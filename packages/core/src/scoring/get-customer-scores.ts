@@ -1,0 +1,102 @@
+import { resolveCustomerId } from '../customers/customers.queries.ts';
+import type { Db } from '../db/create-db.ts';
+import { AppError } from '../shared/errors.ts';
+import type { Workspace } from '../workspaces/workspace.ts';
+import { CLASSIC_RFM_GROUPS } from './rfm-groups.ts';
+import { scoreReasons } from './score-reasons.ts';
+import { type Cutoffs, findScoreOf, findSignalsOf } from './scores.queries.ts';
+import { scoringClock } from './scoring-clock.ts';
+import { findTagsOf } from './tags.queries.ts';
+import { findLastDoneRun, findModelVersion } from './value-models.queries.ts';
+import { explainSignals } from './value-signals.ts';
+
+/**
+ * One customer's scores with their explanation: the RFM row and group, each of the four values
+ * with its raw signal and what every input contributed, its weight and share of the total, the
+ * band with its reasons, the tags with since when and why, and which run and model version
+ * made the numbers. Before the workspace's first run there are tags but no scores.
+ */
+export async function getCustomerScores(db: Db, workspace: Workspace, id: number, now = new Date()) {
+  const ws = workspace.id;
+  const customerId = await resolveCustomerId(db, ws, id);
+  if (customerId === null) {
+    throw new AppError('not_found', `no customer ${id}`);
+  }
+  const [run, tags, score] = await Promise.all([
+    findLastDoneRun(db, ws),
+    findTagsOf(db, ws, customerId),
+    findScoreOf(db, ws, customerId),
+  ]);
+  const model = run ? await findModelVersion(db, ws, run.model_version) : undefined;
+  if (!run || !model || !score) {
+    return { customer_id: customerId, scored: false as const, tags };
+  }
+  const cutoffs = run.cutoffs as Cutoffs;
+  const signals = await findSignalsOf(db, ws, scoringClock(workspace.timeZone, now, run.as_of), customerId);
+  const explained = explainSignals({
+    recent_interaction: signals?.recent_interaction ?? 0,
+    active_days_30: signals?.active_days_30 ?? 0,
+    pats_received: signals?.pats_received ?? 0,
+    posts: signals?.posts ?? 0,
+    engagement: signals?.engagement ?? 0,
+    exposure: signals?.exposure ?? 0,
+    shares: signals?.shares ?? 0,
+    referrals: signals?.referrals ?? 0,
+  });
+  const w = model.config.weights;
+  const value = (name: keyof typeof w, raw: number, parts: unknown) => ({
+    score: score[name],
+    weight: w[name],
+    contribution: w[name] * score[name],
+    raw,
+    parts,
+  });
+  const group = CLASSIC_RFM_GROUPS.find((g) => g.code === score.rfm_group);
+  return {
+    customer_id: customerId,
+    scored: true as const,
+    scored_at: score.scored_at,
+    run: { id: run.id, as_of: run.as_of, model_version: run.model_version },
+    rfm: {
+      r: score.r,
+      f: score.f,
+      m: score.m,
+      group: group ? { code: group.code, names: group.names } : null,
+      orders: signals?.orders ?? 0,
+      purchase_days: signals?.order_days ?? 0,
+      net_fen: signals?.net_fen ?? 0,
+      last_order_at: signals?.last_order_at ?? null,
+      workspace_means:
+        cutoffs.buyers === 0
+          ? null
+          : {
+              r: cutoffs.sums.r / cutoffs.buyers,
+              f: cutoffs.sums.f / cutoffs.buyers,
+              m: cutoffs.sums.m / cutoffs.buyers,
+            },
+    },
+    values: {
+      consumption: value('consumption', score.r + score.f + score.m, [
+        { input: 'r', value: score.r, contribution: score.r },
+        { input: 'f', value: score.f, contribution: score.f },
+        { input: 'm', value: score.m, contribution: score.m },
+      ]),
+      interaction: value('interaction', explained.interaction.raw, [
+        ...explained.interaction.parts,
+        // What recent interaction is made of, for the reader; its weight is in recent_interaction.
+        { input: 'messages', value: signals?.messages ?? 0, contribution: null },
+        { input: 'checkins', value: signals?.checkins ?? 0, contribution: null },
+        { input: 'pats_given', value: signals?.pats_given ?? 0, contribution: null },
+        { input: 'questionnaires', value: signals?.questionnaires ?? 0, contribution: null },
+      ]),
+      content: value('content', explained.content.raw, explained.content.parts),
+      social: value('social', explained.social.raw, explained.social.parts),
+    },
+    total: score.total,
+    koc: score.koc,
+    band: score.band,
+    koc_candidate: score.koc_candidate,
+    reasons: scoreReasons(score, model.config, cutoffs.total),
+    tags,
+  };
+}

@@ -1,0 +1,68 @@
+import type { Db } from '../db/create-db.ts';
+import { lockWorkspaceIngest } from '../events/events.queries.ts';
+import type { Workspace } from '../workspaces/workspace.ts';
+import { bandCutoffs, findCutoffs, setBands, writeAllScores } from './scores.queries.ts';
+import { scoringClock } from './scoring-clock.ts';
+import { refreshDerivedTags } from './tags.queries.ts';
+import { findCurrentModel, insertRun, updateRun } from './value-models.queries.ts';
+
+export type RescoreOptions = {
+  actor: string;
+  now?: Date;
+  /** Called once the run is logged, before any work: callers that answer at once need its id. */
+  onStart?: (runId: number) => void;
+  /** Called as the run moves on: a share of the work done (0–1) and the step's name. */
+  onProgress?: (done: number, step: string) => void;
+};
+
+export type RescoreResult = { run_id: number; model_version: number; customers: number };
+
+/**
+ * Scores every customer of a workspace from their aggregates: finds the workspace's cut-offs,
+ * writes every score, sets the super-user and second-tier bands, and brings the derived tags in
+ * line. Ingestion waits while the scores are written, so no event's own update is overwritten by
+ * a score computed before it. The run is logged with its progress, its model version and the
+ * cut-offs that later single-customer updates are scored against.
+ */
+export async function rescoreWorkspace(
+  db: Db,
+  workspace: Workspace,
+  options: RescoreOptions,
+): Promise<RescoreResult> {
+  const ws = workspace.id;
+  const now = options.now ?? new Date();
+  const model = await findCurrentModel(db, ws);
+  const runId = await insertRun(db, ws, model.version, now, options.actor);
+  options.onStart?.(runId);
+  const clock = scoringClock(workspace.timeZone, now);
+  const step = async (progress: number, name: string) => {
+    await updateRun(db, ws, runId, { progress, step: name });
+    options.onProgress?.(progress, name);
+  };
+  try {
+    await step(0, 'cutoffs');
+    const cutoffs = await findCutoffs(db, ws, clock);
+    await step(0.35, 'scores');
+    const customers = await db.transaction().execute(async (trx) => {
+      await lockWorkspaceIngest(trx, ws);
+      const run = { runId, modelVersion: model.version, model: model.config, cutoffs };
+      const written = await writeAllScores(trx, ws, run, clock);
+      cutoffs.total = await bandCutoffs(trx, ws, model.config);
+      await setBands(trx, ws, cutoffs.total);
+      await refreshDerivedTags(trx, ws, model.config, { ...clock, modelVersion: model.version }, null);
+      await updateRun(trx, ws, runId, {
+        status: 'done',
+        progress: 1,
+        step: 'done',
+        cutoffs,
+        customers: written,
+      });
+      return written;
+    });
+    options.onProgress?.(1, 'done');
+    return { run_id: runId, model_version: model.version, customers };
+  } catch (error) {
+    await updateRun(db, ws, runId, { status: 'failed', failure: String(error) });
+    throw error;
+  }
+}

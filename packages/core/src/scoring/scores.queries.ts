@@ -1,0 +1,274 @@
+import { type RawBuilder, sql } from 'kysely';
+import type { Db } from '../db/create-db.ts';
+import type { ValueModelConfig } from '../db/database.ts';
+import { CLASSIC_RFM_GROUPS } from './rfm-groups.ts';
+import { CONTENT_TERMS, INTERACTION_TERMS, LOG_SCALE, SOCIAL_TERMS } from './value-signals.ts';
+
+/**
+ * Scores as set-based SQL over customer_stats: one statement finds the cut-offs of a workspace,
+ * one scores every customer (or a few) against them. The rules:
+ *
+ * - R, F, M (buyers only) are 1 + the number of quintile cut-offs strictly below the customer's
+ *   value — which is exactly rfm-scores.ts's `1 + floor(5 × worse / n)`: the k-th quintile
+ *   `percentile_disc(k/5)` lies below v iff at least k·n/5 customers are strictly worse. R ranks
+ *   the day of the last purchase, F purchase days, M spend net of refunds.
+ * - Each of the four values is the number of the 99 centile cut-offs strictly below its raw signal,
+ *   i.e. floor(100 × worse / n): the share of the workspace the customer is strictly ahead of, in
+ *   whole percent (0–99). Equal signals score alike, and people with no signal at all score 0.
+ * - Because scores need only the cut-offs, one customer can be rescored alone against the cut-offs
+ *   of the last full run: that is how scores follow a new event within the event's transaction.
+ */
+
+export type Cutoffs = {
+  /** Quintile cut-offs among buyers (4 each, ascending); empty without buyers. */
+  r: number[];
+  f: number[];
+  m: number[];
+  /** Centile cut-offs over all customers (99 each, ascending). */
+  consumption: number[];
+  interaction: number[];
+  content: number[];
+  social: number[];
+  /** Buyers and the sums of their R, F and M scores: the means of the eight groups. */
+  buyers: number;
+  sums: { r: number; f: number; m: number };
+  /** Lowest total of a super user and of the second-tier core (null: nobody). */
+  total: { super_user: number | null; second_tier: number | null };
+};
+
+export type ScoringClock = { asOf: Date; today: number; timeZone: string };
+
+const QUINTILES = [0.2, 0.4, 0.6, 0.8];
+const CENTILES = Array.from({ length: 99 }, (_, k) => (k + 1) / 100);
+
+const num = (n: number) => sql`${n}::float8`;
+
+/** Σ weight · column, or Σ weight · ln(1 + column), over the terms of value-signals.ts. */
+function weighted(terms: Readonly<Record<string, number>>, logOfEach: boolean) {
+  return sql.join(
+    Object.entries(terms).map(([column, w]) =>
+      logOfEach ? sql`${num(w)} * ln(1 + ${sql.ref(column)})` : sql`${num(w)} * ${sql.ref(column)}`,
+    ),
+    sql` + `,
+  );
+}
+
+/** The raw signals of every customer of a workspace (or of `customerIds`), as of the clock. */
+export function signals(workspaceId: number, clock: ScoringClock, customerIds: readonly number[] | null) {
+  const only = customerIds === null ? sql`true` : sql`customer_id = any(${customerIds}::bigint[])`;
+  return sql`
+    select *,
+      ${num(LOG_SCALE)} * ln(1 + ${weighted(INTERACTION_TERMS, false)}) as interaction_raw,
+      ${weighted(CONTENT_TERMS, true)} as content_raw,
+      ${num(LOG_SCALE)} * ln(1 + ${weighted(SOCIAL_TERMS, false)}) as social_raw
+    from (
+      select customer_id, orders, last_order_at, business_day(last_order_at, ${clock.timeZone}) as last_day,
+        order_days, net_fen, shops,
+        active_days_in(active_mask, last_active_day, ${clock.today}::int, 30) as active_days_30,
+        interaction_weight / recency_weight(${clock.asOf.toISOString()}::timestamptz) as recent_interaction,
+        messages, checkins, pats_given, questionnaires,
+        pats_received, posts, exposure, engagement, shares, referrals
+      from customer_stats where workspace_id = ${workspaceId} and ${only}
+    ) s`;
+}
+
+/** Negated and reversed, as `strictly_below` takes them. */
+function negated(cutoffs: readonly number[]) {
+  return sql`${cutoffs.map((c) => -c).reverse()}::float8[]`;
+}
+
+function rfmOf(c: Pick<Cutoffs, 'r' | 'f' | 'm'>) {
+  return sql`
+    case when orders > 0 then 1 + strictly_below(last_day, ${negated(c.r)}) else 0 end as r,
+    case when orders > 0 then 1 + strictly_below(order_days, ${negated(c.f)}) else 0 end as f,
+    case when orders > 0 then 1 + strictly_below(net_fen, ${negated(c.m)}) else 0 end as m`;
+}
+
+type NullableArrays = { [K in keyof Cutoffs]: Cutoffs[K] extends number[] ? number[] | null : Cutoffs[K] };
+
+/** Finds the cut-offs of a workspace as of the clock; totals are filled in by `bandCutoffs`. */
+export async function findCutoffs(db: Db, workspaceId: number, clock: ScoringClock): Promise<Cutoffs> {
+  const { rows } = await sql<Pick<NullableArrays, 'r' | 'f' | 'm' | 'interaction' | 'content' | 'social'>>`
+    select
+      percentile_disc(${QUINTILES}::float8[]) within group (order by last_day) filter (where orders > 0) as r,
+      percentile_disc(${QUINTILES}::float8[]) within group (order by order_days) filter (where orders > 0) as f,
+      percentile_disc(${QUINTILES}::float8[]) within group (order by net_fen) filter (where orders > 0) as m,
+      percentile_disc(${CENTILES}::float8[]) within group (order by interaction_raw) as interaction,
+      percentile_disc(${CENTILES}::float8[]) within group (order by content_raw) as content,
+      percentile_disc(${CENTILES}::float8[]) within group (order by social_raw) as social
+    from (${signals(workspaceId, clock, null)}) s`.execute(db);
+  const first = rows[0];
+  const rfm = { r: numbers(first?.r), f: numbers(first?.f), m: numbers(first?.m) };
+  // Consumption ranks R + F + M, which needs the quintiles first: a second pass.
+  const { rows: second } = await sql<{
+    consumption: number[] | null;
+    buyers: number;
+    r: number;
+    f: number;
+    m: number;
+  }>`
+    select percentile_disc(${CENTILES}::float8[]) within group (order by r + f + m) as consumption,
+      count(*) filter (where orders > 0)::int as buyers,
+      coalesce(sum(r), 0)::int as r, coalesce(sum(f), 0)::int as f, coalesce(sum(m), 0)::int as m
+    from (select orders, ${rfmOf(rfm)} from (${signals(workspaceId, clock, null)}) s) q`.execute(db);
+  const totals = second[0];
+  return {
+    ...rfm,
+    consumption: numbers(totals?.consumption),
+    interaction: numbers(first?.interaction),
+    content: numbers(first?.content),
+    social: numbers(first?.social),
+    buyers: totals?.buyers ?? 0,
+    sums: { r: totals?.r ?? 0, f: totals?.f ?? 0, m: totals?.m ?? 0 },
+    total: { super_user: null, second_tier: null },
+  };
+}
+
+/** percentile_disc gives numbers as the ordered column's type: bigint arrives as text. */
+function numbers(values: readonly (number | string)[] | null | undefined): number[] {
+  return (values ?? []).map(Number);
+}
+
+/** The group code of each buyer: each score compared with the workspace mean (rfm-groups.ts). */
+function groupOf(c: Cutoffs) {
+  const up = (score: 'r' | 'f' | 'm') =>
+    sql`(${sql.ref(score)} * ${c.buyers}::bigint > ${c.sums[score]}::bigint)`;
+  const cases = CLASSIC_RFM_GROUPS.map(
+    (g) =>
+      sql`when ${up('r')} = ${g.r === 'up'} and ${up('f')} = ${g.f === 'up'} and ${up('m')} = ${g.m === 'up'} then ${g.code}`,
+  );
+  return sql`case when orders = 0 then 'none' ${sql.join(cases, sql` `)} end`;
+}
+
+/** Every column of customer_scores for the customers `customerIds` selects (null: all). */
+function scoreRows(
+  workspaceId: number,
+  runId: number,
+  modelVersion: number,
+  model: ValueModelConfig,
+  c: Cutoffs,
+  clock: ScoringClock,
+  customerIds: readonly number[] | null,
+): RawBuilder<unknown> {
+  const w = model.weights;
+  return sql`
+    select ${workspaceId}::bigint as workspace_id, customer_id, ${runId}::bigint as run_id,
+      ${modelVersion}::int as model_version, r, f, m, rfm_group,
+      consumption, interaction, content, social, total, koc,
+      case when total >= ${c.total.super_user}::real then 'super_user'
+           when total >= ${c.total.second_tier}::real then 'second_tier' else 'other' end as band,
+      koc >= ${model.koc.min_score}::float8 and koc - consumption >= ${model.koc.min_lead_over_consumption}::float8
+        as koc_candidate,
+      now() as scored_at
+    from (
+      select *, (${w.consumption}::float8 * consumption + ${w.interaction}::float8 * interaction
+                 + ${w.content}::float8 * content + ${w.social}::float8 * social)::real as total,
+        ((content + social) / 2.0)::real as koc
+      from (
+        select customer_id, r, f, m, ${groupOf(c)} as rfm_group,
+          strictly_below(r + f + m, ${negated(c.consumption)}) as consumption,
+          strictly_below(interaction_raw, ${negated(c.interaction)}) as interaction,
+          strictly_below(content_raw, ${negated(c.content)}) as content,
+          strictly_below(social_raw, ${negated(c.social)}) as social
+        from (select *, ${rfmOf(c)} from (${signals(workspaceId, clock, customerIds)}) s) q
+      ) v
+    ) t`;
+}
+
+const COLUMNS = sql`workspace_id, customer_id, run_id, model_version, r, f, m, rfm_group, consumption, interaction,
+  content, social, total, koc, band, koc_candidate, scored_at`;
+
+export type ScoreRun = { runId: number; modelVersion: number; model: ValueModelConfig; cutoffs: Cutoffs };
+
+/** Replaces every score of a workspace (a full run); bands are set after by `setBands`. */
+export async function writeAllScores(db: Db, workspaceId: number, run: ScoreRun, clock: ScoringClock) {
+  await sql`delete from customer_scores where workspace_id = ${workspaceId}`.execute(db);
+  const result = await sql`
+    insert into customer_scores (${COLUMNS})
+    ${scoreRows(workspaceId, run.runId, run.modelVersion, run.model, run.cutoffs, clock, null)}`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
+}
+
+/** Rescores a few customers against the cut-offs of the last run (after their events arrived). */
+export async function writeScoresOf(
+  db: Db,
+  workspaceId: number,
+  run: ScoreRun,
+  clock: ScoringClock,
+  customerIds: readonly number[],
+) {
+  if (customerIds.length === 0) {
+    return;
+  }
+  await sql`
+    insert into customer_scores as s (${COLUMNS})
+    ${scoreRows(workspaceId, run.runId, run.modelVersion, run.model, run.cutoffs, clock, customerIds)}
+    on conflict (workspace_id, customer_id) do update set
+      run_id = excluded.run_id, model_version = excluded.model_version, r = excluded.r, f = excluded.f,
+      m = excluded.m, rfm_group = excluded.rfm_group, consumption = excluded.consumption,
+      interaction = excluded.interaction, content = excluded.content, social = excluded.social,
+      total = excluded.total, koc = excluded.koc, band = excluded.band, koc_candidate = excluded.koc_candidate,
+      scored_at = excluded.scored_at`.execute(db);
+}
+
+/**
+ * The lowest totals of the super users (the top `super_user_share` of the workspace by total) and
+ * of the second-tier core (the next `second_tier_share`); ties at a boundary are all in.
+ */
+export async function bandCutoffs(db: Db, workspaceId: number, model: ValueModelConfig) {
+  const { rows } = await sql<{ super_user: number | null; second_tier: number | null }>`
+    select percentile_disc(${1 - model.super_user_share}::float8) within group (order by total) as super_user,
+      percentile_disc(${Math.max(0, 1 - model.super_user_share - model.second_tier_share)}::float8)
+        within group (order by total) as second_tier
+    from customer_scores where workspace_id = ${workspaceId}`.execute(db);
+  const row = rows[0];
+  const superUser = row?.super_user ?? null;
+  // Without a second tier its cut-off is the super users' own: nobody falls between them.
+  const second = model.second_tier_share === 0 ? superUser : (row?.second_tier ?? null);
+  return { super_user: superUser, second_tier: second };
+}
+
+/** Sets the bands of a full run, touching only the few rows at the top. */
+export async function setBands(db: Db, workspaceId: number, total: Cutoffs['total']) {
+  if (total.second_tier === null || total.super_user === null) {
+    return;
+  }
+  await sql`
+    update customer_scores set
+      band = case when total >= ${total.super_user}::real then 'super_user' else 'second_tier' end
+    where workspace_id = ${workspaceId} and total >= ${total.second_tier}::real`.execute(db);
+}
+
+type SignalRow = {
+  orders: number;
+  last_order_at: Date | null;
+  order_days: number;
+  net_fen: number;
+  active_days_30: number;
+  recent_interaction: number;
+  messages: number;
+  checkins: number;
+  pats_given: number;
+  questionnaires: number;
+  pats_received: number;
+  posts: number;
+  exposure: number;
+  engagement: number;
+  shares: number;
+  referrals: number;
+};
+
+export async function findSignalsOf(db: Db, workspaceId: number, clock: ScoringClock, customerId: number) {
+  const { rows } =
+    await sql<SignalRow>`select * from (${signals(workspaceId, clock, [customerId])}) s`.execute(db);
+  return rows[0];
+}
+
+export async function findScoreOf(db: Db, workspaceId: number, customerId: number) {
+  return db
+    .selectFrom('customer_scores')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('customer_id', '=', customerId)
+    .executeTakeFirst();
+}

@@ -1,0 +1,64 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/create-db.ts';
+import type { ValueModelConfig } from '../db/database.ts';
+
+/**
+ * The tags the engine derives (activity over the last 30 days, the shops a customer buys in),
+ * brought in line with customer_stats for the customers `customerIds` selects (null: all).
+ * A tag that stays keeps its `since` and the reason it was given; one that no longer holds goes.
+ */
+export async function refreshDerivedTags(
+  db: Db,
+  workspaceId: number,
+  model: ValueModelConfig,
+  clock: { asOf: Date; today: number; modelVersion: number },
+  customerIds: readonly number[] | null,
+) {
+  if (customerIds !== null && customerIds.length === 0) {
+    return;
+  }
+  const only = (column: string) =>
+    customerIds === null ? sql`true` : sql`${sql.ref(column)} = any(${customerIds}::bigint[])`;
+  const d = model.activity_days;
+  await sql`
+    with s as (
+      select customer_id, shops, active_days_in(active_mask, last_active_day, ${clock.today}::int, 30) as days
+      from customer_stats where workspace_id = ${workspaceId} and ${only('customer_id')}
+    ), desired as (
+      select customer_id,
+        case when days >= ${d.very_active}::int then 'activity:very_active'
+             when days >= ${d.active}::int then 'activity:active'
+             when days >= ${d.occasional}::int then 'activity:occasional'
+             else 'activity:silent' end as tag,
+        'activity' as source,
+        jsonb_build_object('active_days_30', days, 'model_version', ${clock.modelVersion}::int) as reason
+      from s
+      union all
+      select customer_id, 'shop:' || shop, 'channel', jsonb_build_object('shop', shop)
+      from s cross join lateral unnest(shops) as shop
+    ), gone as (
+      delete from customer_tags t
+      where t.workspace_id = ${workspaceId} and t.source in ('activity', 'channel') and ${only('t.customer_id')}
+        and not exists (select 1 from desired d where d.customer_id = t.customer_id and d.tag = t.tag)
+    )
+    insert into customer_tags (workspace_id, customer_id, tag, source, since, reason)
+    select ${workspaceId}, customer_id, tag, source, ${clock.asOf.toISOString()}::timestamptz, reason from desired
+    on conflict (workspace_id, customer_id, tag) do nothing`.execute(db);
+}
+
+export async function findTagsOf(db: Db, workspaceId: number, customerId: number) {
+  return db
+    .selectFrom('customer_tags')
+    .select(['tag', 'source', 'since', 'reason'])
+    .where('workspace_id', '=', workspaceId)
+    .where('customer_id', '=', customerId)
+    .orderBy('tag')
+    .execute();
+}
+
+export async function countTags(db: Db, workspaceId: number) {
+  const { rows } = await sql<{ tag: string; customers: number }>`
+    select tag, count(*)::int as customers from customer_tags where workspace_id = ${workspaceId}
+    group by tag order by tag`.execute(db);
+  return rows;
+}
