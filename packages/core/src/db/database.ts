@@ -207,6 +207,8 @@ export interface CustomerStatsTable {
   orders: number;
   order_days: number;
   net_fen: number;
+  /** Spend of the first purchase day: lifetime models rank repeat spend, which excludes it. */
+  first_day_fen: number;
   first_order_at: Timestamp | null;
   last_order_at: Timestamp | null;
   shops: string[];

@@ -85,6 +85,7 @@ create table customer_stats (
   orders integer not null default 0,
   order_days integer not null default 0,
   net_fen bigint not null default 0,
+  first_day_fen bigint not null default 0,
   first_order_at timestamp with time zone,
   last_order_at timestamp with time zone,
   shops text[] not null default '{}'::text[],

@@ -156,19 +156,25 @@ export async function refreshDerived(
   }
   await sql`
     with k as materialized (select id as customer_id from ${customersIn(workspaceId, customerIds)} k),
-    p as materialized (
-      select k.customer_id, count(*)::int as orders,
-        count(distinct business_day(o.paid_at, ${timeZone}))::int as order_days,
+    days as materialized (
+      select k.customer_id, business_day(o.paid_at, ${timeZone}) as day, count(*)::int as orders,
         sum(o.paid_fen - least(o.refunded_fen, o.paid_fen))::bigint as net_fen,
-        min(o.paid_at) as first_order_at, max(o.paid_at) as last_order_at,
-        array_agg(distinct o.shop order by o.shop) as shops
+        min(o.paid_at) as first_at, max(o.paid_at) as last_at, array_agg(o.shop) as shops
       from k cross join lateral (
         select * from orders
         where workspace_id = ${workspaceId} and customer_id = k.customer_id
           and paid_at is not null and status <> 'refunded'
         offset 0
       ) o
-      group by k.customer_id
+      group by 1, 2
+    ), p as materialized (
+      select customer_id, sum(orders)::int as orders, count(*)::int as order_days, sum(net_fen)::bigint as net_fen,
+        (array_agg(net_fen order by day))[1] as first_day_fen,
+        min(first_at) as first_order_at, max(last_at) as last_order_at
+      from days group by customer_id
+    ), sh as materialized (
+      select customer_id, array_agg(distinct shop order by shop) as shops
+      from days cross join unnest(days.shops) as shop group by customer_id
     ), c as materialized (
       select k.customer_id, count(*) filter (where t.published_at is not null)::int as posts,
         sum(t.exposure)::bigint as exposure, sum(t.engagement)::bigint as engagement
@@ -190,16 +196,17 @@ export async function refreshDerived(
       ) e
       group by k.customer_id
     ), v as materialized (
-      select k.customer_id, p.orders, p.order_days, p.net_fen, p.first_order_at, p.last_order_at, p.shops,
-        c.posts, c.exposure, c.engagement, r.pats
+      select k.customer_id, p.orders, p.order_days, p.net_fen, p.first_day_fen, p.first_order_at, p.last_order_at,
+        sh.shops, c.posts, c.exposure, c.engagement, r.pats
       from k
       left join p using (customer_id)
+      left join sh using (customer_id)
       left join c using (customer_id)
       left join r using (customer_id)
     )
     update customer_stats s set
       orders = coalesce(v.orders, 0), order_days = coalesce(v.order_days, 0), net_fen = coalesce(v.net_fen, 0),
-      first_order_at = v.first_order_at, last_order_at = v.last_order_at, shops = coalesce(v.shops, '{}'),
+      first_day_fen = coalesce(v.first_day_fen, 0), first_order_at = v.first_order_at, last_order_at = v.last_order_at, shops = coalesce(v.shops, '{}'),
       posts = coalesce(v.posts, 0), exposure = coalesce(v.exposure, 0), engagement = coalesce(v.engagement, 0),
       pats_received = coalesce(v.pats, 0)
     from v

@@ -13,6 +13,7 @@ import { createTestDb, createTestWorkspace } from '../testing/test-db.ts';
 import type { Workspace } from '../workspaces/workspace.ts';
 import { rebuildAllActivity, refreshDerived } from './aggregates.queries.ts';
 import { epochDay } from './calendar-day.ts';
+import { getCustomerScores } from './get-customer-scores.ts';
 import { rescoreWorkspace } from './rescore-workspace.ts';
 import { scoreRfm } from './rfm-scores.ts';
 
@@ -94,4 +95,20 @@ test('set-based R, F and M are rfm-scores.ts scoreRfm on the same purchases', as
   );
   expect(rows.map(({ r, f, m }) => ({ r, f, m }))).toEqual(expected);
   expect(new Set(rows.map((r) => r.r)).size).toBeGreaterThan(3);
+});
+
+test('the run fits the lifetime models, and a repeat buyer gets P(alive), expected purchases and CLV', async () => {
+  const { rows } = await sql<{ customer_id: number }>`
+    select customer_id from customer_stats where workspace_id = ${ws.id} and order_days >= 3
+    order by customer_id limit 1`.execute(h.db);
+  const explained = await getCustomerScores(h.db, ws, rows[0]!.customer_id, END);
+  if (!explained.scored) {
+    throw new Error('expected scores');
+  }
+  const lifetime = explained.lifetime!;
+  expect(lifetime.parameters.purchases.r).toBeGreaterThan(0);
+  expect(lifetime.probability_alive).toBeGreaterThan(0);
+  expect(lifetime.probability_alive).toBeLessThanOrEqual(1);
+  expect(lifetime.expected_purchases.value).toBeGreaterThan(0);
+  expect(lifetime.lifetime_value_fen.value).toBeGreaterThan(0);
 });

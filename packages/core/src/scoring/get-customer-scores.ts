@@ -2,6 +2,8 @@ import { resolveCustomerId } from '../customers/customers.queries.ts';
 import type { Db } from '../db/create-db.ts';
 import { AppError } from '../shared/errors.ts';
 import type { Workspace } from '../workspaces/workspace.ts';
+import { businessDay } from './calendar-day.ts';
+import { type LifetimeModels, lifetimeScores } from './lifetime-scores.ts';
 import { CLASSIC_RFM_GROUPS } from './rfm-groups.ts';
 import { scoreReasons } from './score-reasons.ts';
 import { type Cutoffs, findScoreOf, findSignalsOf } from './scores.queries.ts';
@@ -92,11 +94,55 @@ export async function getCustomerScores(db: Db, workspace: Workspace, id: number
       content: value('content', explained.content.raw, explained.content.parts),
       social: value('social', explained.social.raw, explained.social.parts),
     },
+    lifetime: lifetimeOf(cutoffs.lifetime, signals, workspace.timeZone, now),
     total: score.total,
     koc: score.koc,
     band: score.band,
     koc_candidate: score.koc_candidate,
     reasons: scoreReasons(score, model.config, cutoffs.total),
     tags,
+  };
+}
+
+/** Days ahead the expected purchases look, and months the lifetime value sums. */
+const HORIZON_DAYS = 90;
+const CLV_MONTHS = 12;
+
+function lifetimeOf(
+  models: LifetimeModels | null,
+  signals:
+    | {
+        orders: number;
+        order_days: number;
+        net_fen: number;
+        first_day_fen: number;
+        first_order_at: Date | null;
+        last_order_at: Date | null;
+      }
+    | undefined,
+  timeZone: string,
+  now: Date,
+) {
+  if (!models || !signals || signals.orders === 0 || !signals.first_order_at || !signals.last_order_at) {
+    return null;
+  }
+  const first = businessDay(signals.first_order_at, timeZone);
+  const frequency = signals.order_days - 1;
+  const scores = lifetimeScores(
+    models,
+    {
+      frequency,
+      recency: businessDay(signals.last_order_at, timeZone) - first,
+      T: businessDay(now, timeZone) - first,
+      monetaryValue: frequency > 0 ? (signals.net_fen - signals.first_day_fen) / frequency : 0,
+    },
+    { unit: 'days', horizon: HORIZON_DAYS, months: CLV_MONTHS },
+  );
+  return {
+    probability_alive: scores.probabilityAlive,
+    expected_purchases: { days: HORIZON_DAYS, value: scores.expectedPurchases },
+    expected_average_spend_fen: scores.expectedAverageSpend,
+    lifetime_value_fen: { months: CLV_MONTHS, value: scores.lifetimeValue },
+    parameters: models,
   };
 }

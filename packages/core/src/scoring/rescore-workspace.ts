@@ -1,10 +1,14 @@
 import type { Db } from '../db/create-db.ts';
 import { lockWorkspaceIngest } from '../events/events.queries.ts';
 import type { Workspace } from '../workspaces/workspace.ts';
-import { bandCutoffs, findCutoffs, setBands, writeAllScores } from './scores.queries.ts';
+import { fitLifetimeModels } from './fit-lifetime-models.ts';
+import { bandCutoffs, findCutoffs, lifetimeSample, setBands, writeAllScores } from './scores.queries.ts';
 import { scoringClock } from './scoring-clock.ts';
 import { refreshDerivedTags } from './tags.queries.ts';
 import { findCurrentModel, insertRun, updateRun } from './value-models.queries.ts';
+
+/** Buyers the lifetime models are fitted on (a deterministic sample of the workspace). */
+const LIFETIME_SAMPLE = 20_000;
 
 export type RescoreOptions = {
   actor: string;
@@ -42,6 +46,8 @@ export async function rescoreWorkspace(
   try {
     await step(0, 'cutoffs');
     const cutoffs = await findCutoffs(db, ws, clock);
+    await step(0.25, 'lifetime');
+    cutoffs.lifetime = fitLifetimeModels(await lifetimeSample(db, ws, clock, LIFETIME_SAMPLE));
     await step(0.35, 'scores');
     const customers = await db.transaction().execute(async (trx) => {
       await lockWorkspaceIngest(trx, ws);

@@ -1,6 +1,7 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { Db } from '../db/create-db.ts';
 import type { ValueModelConfig } from '../db/database.ts';
+import type { LifetimeModels } from './lifetime-scores.ts';
 import { CLASSIC_RFM_GROUPS } from './rfm-groups.ts';
 import { CONTENT_TERMS, INTERACTION_TERMS, LOG_SCALE, SOCIAL_TERMS } from './value-signals.ts';
 
@@ -34,6 +35,8 @@ export type Cutoffs = {
   sums: { r: number; f: number; m: number };
   /** Lowest total of a super user and of the second-tier core (null: nobody). */
   total: { super_user: number | null; second_tier: number | null };
+  /** BG/NBD and Gamma-Gamma parameters (days, fen) fitted in the run; null when they could not be. */
+  lifetime: LifetimeModels | null;
 };
 
 export type ScoringClock = { asOf: Date; today: number; timeZone: string };
@@ -62,8 +65,8 @@ export function signals(workspaceId: number, clock: ScoringClock, customerIds: r
       ${weighted(CONTENT_TERMS, true)} as content_raw,
       ${num(LOG_SCALE)} * ln(1 + ${weighted(SOCIAL_TERMS, false)}) as social_raw
     from (
-      select customer_id, orders, last_order_at, business_day(last_order_at, ${clock.timeZone}) as last_day,
-        order_days, net_fen, shops,
+      select customer_id, orders, first_order_at, last_order_at,
+        business_day(last_order_at, ${clock.timeZone}) as last_day, order_days, net_fen, first_day_fen, shops,
         active_days_in(active_mask, last_active_day, ${clock.today}::int, 30) as active_days_30,
         interaction_weight / recency_weight(${clock.asOf.toISOString()}::timestamptz) as recent_interaction,
         messages, checkins, pats_given, questionnaires,
@@ -121,6 +124,7 @@ export async function findCutoffs(db: Db, workspaceId: number, clock: ScoringClo
     buyers: totals?.buyers ?? 0,
     sums: { r: totals?.r ?? 0, f: totals?.f ?? 0, m: totals?.m ?? 0 },
     total: { super_user: null, second_tier: null },
+    lifetime: null,
   };
 }
 
@@ -241,9 +245,11 @@ export async function setBands(db: Db, workspaceId: number, total: Cutoffs['tota
 
 type SignalRow = {
   orders: number;
+  first_order_at: Date | null;
   last_order_at: Date | null;
   order_days: number;
   net_fen: number;
+  first_day_fen: number;
   active_days_30: number;
   recent_interaction: number;
   messages: number;
@@ -271,4 +277,36 @@ export async function findScoreOf(db: Db, workspaceId: number, customerId: numbe
     .where('workspace_id', '=', workspaceId)
     .where('customer_id', '=', customerId)
     .executeTakeFirst();
+}
+
+/**
+ * Lifetime summaries of a deterministic sample of at most `size` buyers (every k-th customer id),
+ * in days, grouped: what the BG/NBD and Gamma-Gamma fits read. A sample fits the workspace's
+ * four parameters as well as everyone would, at a fraction of the reading.
+ */
+export async function lifetimeSample(db: Db, workspaceId: number, clock: ScoringClock, size: number) {
+  const { rows: counted } = await sql<{ buyers: number }>`
+    select count(*)::int as buyers from customer_stats where workspace_id = ${workspaceId} and orders > 0`.execute(
+    db,
+  );
+  const every = Math.max(1, Math.ceil((counted[0]?.buyers ?? 0) / size));
+  const { rows } = await sql<{
+    frequency: number;
+    recency: number;
+    T: number;
+    monetaryValue: number;
+    count: number;
+  }>`
+    select order_days - 1 as frequency, last_day - first_day as recency, ${clock.today}::int - first_day as "T",
+      case when order_days > 1 then (net_fen - first_day_fen)::float8 / (order_days - 1) else 0 end as "monetaryValue",
+      count(*)::int as count
+    from (
+      select order_days, net_fen, first_day_fen, business_day(first_order_at, ${clock.timeZone}) as first_day,
+        business_day(last_order_at, ${clock.timeZone}) as last_day
+      from customer_stats
+      where workspace_id = ${workspaceId} and orders > 0 and customer_id % ${every} = 0
+    ) s
+    where first_day <= ${clock.today}::int
+    group by 1, 2, 3, 4`.execute(db);
+  return rows;
 }

@@ -10,7 +10,11 @@ import { ingestEvents } from '../events/ingest-events.ts';
 import { paid, phone } from '../testing/events.ts';
 import { createTestDb, createTestWorkspace } from '../testing/test-db.ts';
 import type { Workspace } from '../workspaces/workspace.ts';
+import { getCustomerScores } from './get-customer-scores.ts';
+import { listRankings } from './list-rankings.ts';
 import { rescoreWorkspace } from './rescore-workspace.ts';
+import { saveValueModel } from './save-value-model.ts';
+import { DEFAULT_VALUE_MODEL } from './value-model.schema.ts';
 
 let h: DbHandle;
 beforeAll(async () => {
@@ -157,5 +161,94 @@ describe('four values on obvious cases', () => {
       h.db,
     );
     expect(still).toEqual(since);
+  });
+});
+
+describe('explanations, rankings and weights', () => {
+  let ws: Workspace;
+  const customerOf = async (masked: string) => {
+    const { rows } = await sql<{ customer_id: number }>`
+      select customer_id from identities where workspace_id = ${ws.id} and masked = ${masked}`.execute(h.db);
+    return rows[0]!.customer_id;
+  };
+  beforeAll(async () => {
+    ws = await createTestWorkspace(h, 'explain');
+    const events: EventInput[] = [];
+    for (let n = 0; n < 30; n += 1) {
+      const who = `1350000${String(n).padStart(4, '0')}`;
+      events.push(paid('tmall', `T${n}`, day(5 + n), 10_000 * (n + 1), [phone(who)]));
+      for (let d = 0; d < n % 7; d += 1) {
+        events.push(message(who, d));
+      }
+      if (n % 5 === 0) {
+        events.push(event('share', who, day(3), {}));
+      }
+    }
+    await ingest(ws, events);
+    await rescoreWorkspace(h.db, ws, { actor: 'test', now: NOW });
+  });
+
+  test('every value explains itself: inputs add up to the raw signal, weights to the total', async () => {
+    const id = await customerOf('135****0026');
+    const explained = await getCustomerScores(h.db, ws, id, NOW);
+    if (!explained.scored) {
+      throw new Error('expected scores');
+    }
+    const values = Object.values(explained.values);
+    for (const v of values) {
+      const parts = (v.parts as { contribution: number | null }[]).filter((p) => p.contribution !== null);
+      expect(parts.reduce((n, p) => n + (p.contribution ?? 0), 0)).toBeCloseTo(v.raw, 9);
+    }
+    expect(values.reduce((n, v) => n + v.contribution, 0)).toBeCloseTo(explained.total, 4);
+    expect(explained.values.consumption.weight).toBe(DEFAULT_VALUE_MODEL.weights.consumption);
+    expect(explained.rfm).toMatchObject({ orders: 1, purchase_days: 1, net_fen: 270_000 });
+    expect(explained.run.model_version).toBe(0);
+    expect(explained.tags.map((t) => t.tag)).toEqual(['activity:active', 'shop:tmall']);
+    expect(explained.tags[0]!.reason).toEqual({ active_days_30: 5, model_version: 0 });
+  });
+
+  test('rankings page by total without gaps or repeats, each row with its reasons', async () => {
+    const seen: number[] = [];
+    let cursor: string | undefined;
+    let totals: number[] = [];
+    for (let page = 0; page < 10; page += 1) {
+      const result = await listRankings(h.db, ws, { kind: 'total', limit: 7, cursor });
+      seen.push(...result.rows.map((r) => r.customer_id));
+      totals = [...totals, ...result.rows.map((r) => r.total)];
+      cursor = result.next_cursor ?? undefined;
+      if (!cursor) {
+        break;
+      }
+    }
+    expect(seen.length).toBe(30);
+    expect(new Set(seen).size).toBe(30);
+    expect(totals).toEqual([...totals].sort((a, b) => b - a));
+    const supers = await listRankings(h.db, ws, { kind: 'super_user', limit: 50 });
+    expect(supers.rows.length).toBeGreaterThanOrEqual(1);
+    expect(supers.rows[0]!.reasons[0]).toMatchObject({ code: 'super_user', share: 0.01 });
+  });
+
+  test('new weights are a new version, and rescoring puts everyone on it', async () => {
+    const before = await listRankings(h.db, ws, { kind: 'total', limit: 1 });
+    const saved = await saveValueModel(
+      h.db,
+      ws,
+      { ...DEFAULT_VALUE_MODEL, weights: { consumption: 0, interaction: 1, content: 0, social: 0 } },
+      'operator:test',
+    );
+    expect(saved.version).toBe(1);
+    await rescoreWorkspace(h.db, ws, { actor: 'test', now: NOW });
+    const after = await listRankings(h.db, ws, { kind: 'total', limit: 30 });
+    expect(after.run?.model_version).toBe(1);
+    expect(after.rows.every((r) => r.total === r.interaction)).toBe(true);
+    expect(after.rows[0]!.customer_id).not.toBe(before.rows[0]!.customer_id);
+    await expect(
+      saveValueModel(
+        h.db,
+        ws,
+        { ...DEFAULT_VALUE_MODEL, weights: { consumption: 1, interaction: 1, content: 0, social: 0 } },
+        'x',
+      ),
+    ).rejects.toMatchObject({ code: 'invalid_request' });
   });
 });

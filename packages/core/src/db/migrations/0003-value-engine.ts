@@ -70,6 +70,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       orders integer not null default 0,
       order_days integer not null default 0,
       net_fen bigint not null default 0,
+      first_day_fen bigint not null default 0,
       first_order_at timestamptz,
       last_order_at timestamptz,
       shops text[] not null default '{}',
