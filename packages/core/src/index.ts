@@ -22,6 +22,13 @@ export { type EventOutcome, ingestEvents } from './events/ingest-events.ts';
 export { IDENTITY_KINDS, type IdentityKind } from './identities/identity.schema.ts';
 export { getImport, getImportProblems } from './imports/get-import.ts';
 export { type ImportInput, type ImportResult, importFile } from './imports/import-file.ts';
+export { getCustomerScores } from './scoring/get-customer-scores.ts';
+export { getScoringRun, getValueModel, listTagCounts, previewValueModel } from './scoring/get-scoring.ts';
+export { listRankings } from './scoring/list-rankings.ts';
+export type { RankingKind } from './scoring/rankings.queries.ts';
+export { type RescoreResult, rescoreWorkspace } from './scoring/rescore-workspace.ts';
+export { saveValueModel } from './scoring/save-value-model.ts';
+export { ACTIVITY_TAGS, DEFAULT_VALUE_MODEL, ValueModelSchema } from './scoring/value-model.schema.ts';
 export { AppError, type ErrorCode, ErrorCodes } from './shared/errors.ts';
 export { progressBar } from './shared/progress-bar.ts';
 export {

@@ -9,6 +9,10 @@ import { eventRoutes } from './routes/events.ts';
 import { importRoutes } from './routes/imports.ts';
 import { mergeConflictRoutes } from './routes/merge-conflicts.ts';
 import { mergeRoutes } from './routes/merges.ts';
+import { rankingRoutes } from './routes/rankings.ts';
+import { scoringRunRoutes } from './routes/scoring-runs.ts';
+import { tagRoutes } from './routes/tags.ts';
+import { valueModelRoutes } from './routes/value-model.ts';
 
 /** A full batch of 1,000 rich events stays well under this; anything larger is not a batch. */
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -42,6 +46,10 @@ export function createApp(deps: Deps) {
   v1.route('/merges', mergeRoutes(deps));
   v1.route('/merge-conflicts', mergeConflictRoutes(deps));
   v1.route('/imports', importRoutes(deps));
+  v1.route('/rankings', rankingRoutes(deps));
+  v1.route('/scoring-runs', scoringRunRoutes(deps));
+  v1.route('/value-model', valueModelRoutes(deps));
+  v1.route('/tags', tagRoutes(deps));
   app.route('/v1', v1);
 
   app.notFound((c) =>

@@ -21,12 +21,19 @@ test('/openapi.json describes every route the app serves, with the events schema
   expect(Object.keys(doc.paths).sort()).toEqual([
     '/v1/customers',
     '/v1/customers/{id}',
+    '/v1/customers/{id}/scores',
     '/v1/events',
     '/v1/imports',
     '/v1/imports/{id}',
     '/v1/imports/{id}/problems',
     '/v1/merge-conflicts',
     '/v1/merges/{id}/undo',
+    '/v1/rankings',
+    '/v1/scoring-runs',
+    '/v1/scoring-runs/{id}',
+    '/v1/tags',
+    '/v1/value-model',
+    '/v1/value-model/preview',
   ]);
   expect(Object.keys(doc.components.schemas.Event?.properties ?? {})).toEqual(
     expect.arrayContaining(['id', 'kind', 'occurred_at', 'identities', 'properties']),

@@ -5,6 +5,7 @@ import {
   IDENTITY_KINDS,
   MAX_BATCH,
   PropertySchemas,
+  ValueModelSchema,
 } from '@hatchery/core';
 import { z } from 'zod';
 import { STATUS } from './errors.ts';
@@ -228,6 +229,82 @@ export function openApiDocument() {
             '200': json('{ conflicts, next_before }', 'newest first'),
             ...errors('invalid_request', 'unauthorized'),
           },
+        },
+      },
+      '/v1/customers/{id}/scores': {
+        get: {
+          summary:
+            "A customer's RFM, four values, total, band and lifetime figures, each with its explanation; tags with since and why",
+          parameters: [id],
+          responses: { '200': json('CustomerScores', 'scores'), ...errors('unauthorized', 'not_found') },
+        },
+      },
+      '/v1/rankings': {
+        get: {
+          summary:
+            'Customers best first: by total, super users, second-tier core or KOC candidates; each with reasons',
+          parameters: [
+            {
+              name: 'kind',
+              in: 'query',
+              schema: { type: 'string', enum: ['total', 'super_user', 'second_tier', 'koc_candidate'] },
+            },
+            {
+              name: 'limit',
+              in: 'query',
+              schema: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+            },
+            {
+              name: 'cursor',
+              in: 'query',
+              schema: { type: 'string' },
+              description: 'next_cursor of the previous page',
+            },
+          ],
+          responses: {
+            '200': json('{ run, rows, next_cursor }', 'a page'),
+            ...errors('invalid_request', 'unauthorized'),
+          },
+        },
+      },
+      '/v1/value-model': {
+        get: {
+          summary:
+            'The value model in force (weights, bands, KOC rule, activity thresholds) and the last run',
+          responses: { '200': json('ValueModel', 'the model'), ...errors('unauthorized') },
+        },
+        put: {
+          summary: 'Save a new version of the value model; everyone is rescored in the background',
+          requestBody: { content: { 'application/json': { schema: schema(ValueModelSchema) } } },
+          responses: {
+            '202': json('{ version, config, run }', 'saved; the rescoring runs on'),
+            ...errors('invalid_request', 'unauthorized'),
+          },
+        },
+      },
+      '/v1/value-model/preview': {
+        post: {
+          summary: 'Who would lead with other weights (nothing is saved): new and current totals and ranks',
+          responses: { '200': json('{ rows }', 'the new top'), ...errors('invalid_request', 'unauthorized') },
+        },
+      },
+      '/v1/scoring-runs': {
+        post: {
+          summary: 'Rescore every customer of the workspace; answers at once, the run goes on',
+          responses: { '202': json('ScoringRun', 'started'), ...errors('unauthorized') },
+        },
+      },
+      '/v1/scoring-runs/{id}': {
+        get: {
+          summary: 'A scoring run: status, step and progress',
+          parameters: [id],
+          responses: { '200': json('ScoringRun', 'the run'), ...errors('unauthorized', 'not_found') },
+        },
+      },
+      '/v1/tags': {
+        get: {
+          summary: 'Every tag of the workspace with how many customers carry it',
+          responses: { '200': json('{ tags }', 'by tag'), ...errors('unauthorized') },
         },
       },
     },

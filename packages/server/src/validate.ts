@@ -11,3 +11,11 @@ export function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S
   }
   return result.data;
 }
+
+export async function readJson(request: Request): Promise<unknown> {
+  try {
+    return await request.json();
+  } catch {
+    throw new AppError('invalid_request', 'body is not valid JSON');
+  }
+}

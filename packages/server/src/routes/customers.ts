@@ -1,4 +1,4 @@
-import { findCustomers, getCustomer360, IDENTITY_KINDS } from '@hatchery/core';
+import { findCustomers, getCustomer360, getCustomerScores, IDENTITY_KINDS } from '@hatchery/core';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Deps, Env } from '../context.ts';
@@ -35,5 +35,9 @@ export function customerRoutes(deps: Deps) {
         timeline: { limit: view.limit, cursor: view.cursor },
       });
       return c.json(customer);
+    })
+    .get('/:id/scores', async (c) => {
+      const id = parse(IdSchema, c.req.param('id'));
+      return c.json(await getCustomerScores(deps.db, c.get('caller').workspace, id));
     });
 }

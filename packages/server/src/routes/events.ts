@@ -2,7 +2,7 @@ import { AppError, ingestEvents, MAX_BATCH } from '@hatchery/core';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Deps, Env } from '../context.ts';
-import { parse } from '../validate.ts';
+import { parse, readJson } from '../validate.ts';
 
 const BatchSchema = z.object({ events: z.array(z.unknown()).min(1) }).strict();
 
@@ -22,12 +22,4 @@ export function eventRoutes(deps: Deps) {
     }
     return c.json({ summary, results });
   });
-}
-
-export async function readJson(request: Request): Promise<unknown> {
-  try {
-    return await request.json();
-  } catch {
-    throw new AppError('invalid_request', 'body is not valid JSON');
-  }
 }

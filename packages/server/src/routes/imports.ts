@@ -2,6 +2,7 @@ import { AppError, getImport, getImportProblems, importFile } from '@hatchery/co
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
+import { startInBackground } from '../background.ts';
 import type { Deps, Env } from '../context.ts';
 import { parse } from '../validate.ts';
 
@@ -42,8 +43,7 @@ export function importRoutes(deps: Deps) {
         const form = parse(UploadSchema, await readForm(c.req.raw));
         const caller = c.get('caller');
         // The import runs on after the answer; the id comes back as soon as the import exists.
-        const id = await new Promise<number>((resolve, reject) => {
-          let started = false;
+        const id = await startInBackground('import', (onStart) =>
           importFile(deps.db, caller.workspace, {
             fileName: form.file.name || 'upload',
             fileBytes: form.file.size,
@@ -52,19 +52,9 @@ export function importRoutes(deps: Deps) {
             mapping: form.mapping === undefined ? undefined : parseJson(form.mapping),
             dryRun: form.dry_run === 'true',
             actor: `api_key:${caller.apiKeyId}`,
-            onStart: (importId) => {
-              started = true;
-              resolve(importId);
-            },
-          }).catch((error: unknown) => {
-            if (started) {
-              // Already answered: the import is marked failed; the cause is a bug worth a log line.
-              console.error(`import failed: ${error instanceof Error ? error.message : String(error)}`);
-            } else {
-              reject(error);
-            }
-          });
-        });
+            onStart,
+          }),
+        );
         return c.json(await getImport(deps.db, caller.workspace, id), 202);
       },
     )

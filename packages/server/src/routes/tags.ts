@@ -1,0 +1,9 @@
+import { listTagCounts } from '@hatchery/core';
+import { Hono } from 'hono';
+import type { Deps, Env } from '../context.ts';
+
+export function tagRoutes(deps: Deps) {
+  return new Hono<Env>().get('/', async (c) =>
+    c.json({ tags: await listTagCounts(deps.db, c.get('caller').workspace) }),
+  );
+}
