@@ -171,6 +171,11 @@ export type ImportSummary = {
   rows_skipped?: number;
   events?: Record<string, number>;
   orders?: number;
+  /** Item files: orders whose items were attached now, and those still waiting for their order. */
+  order_items_attached?: number;
+  order_items_waiting?: number;
+  /** Orders whose items could not be attached (a conflict with items imported before), first 50. */
+  order_items_problems?: { order_id: string; reason: string }[];
   customers_before?: number;
   customers_after?: number;
   merges?: number;
@@ -185,6 +190,16 @@ export interface ImportProblemsTable {
   kind: 'rejected' | 'skipped';
   column_name: string | null;
   reason: string;
+}
+
+/** Items of an item file waiting for their order (migration 0005). */
+export interface PendingOrderItemsTable {
+  workspace_id: number;
+  source: string;
+  order_id: string;
+  items: Json<OrderItem[]>;
+  import_id: number;
+  received_at: CreatedAt;
 }
 
 export interface Database {
@@ -202,4 +217,5 @@ export interface Database {
   audit_log: AuditLogTable;
   imports: ImportsTable;
   import_problems: ImportProblemsTable;
+  pending_order_items: PendingOrderItemsTable;
 }
