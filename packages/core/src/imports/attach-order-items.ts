@@ -16,15 +16,18 @@ export type AttachResult = { attached: number; problems: { orderId: string; reas
  * payment's anchor identity, so it lands on the order's customer and links no one new. Its body
  * depends only on the items and the payment, so importing the item file again is a duplicate;
  * a later file listing other items for the same order is reported as a conflict and changes
- * nothing. Sent rows are deleted whatever their outcome, so this always ends.
+ * nothing. Sent rows are deleted whatever their outcome, and pages move on by order id, so this
+ * always ends.
  */
 export async function attachOrderItems(db: Db, workspace: Workspace, source: string): Promise<AttachResult> {
   const result: AttachResult = { attached: 0, problems: [] };
+  let afterOrderId: string | null = null;
   for (;;) {
-    const rows = await findAttachableItems(db, workspace.id, source, BATCH);
+    const rows = await findAttachableItems(db, workspace.id, source, { afterOrderId, limit: BATCH });
     if (rows.length === 0) {
       return result;
     }
+    afterOrderId = rows[rows.length - 1]!.order_id;
     const events: EventInput[] = rows.map((row) => ({
       id: `${source}-items-${row.order_id}`,
       kind: 'order.items',

@@ -154,9 +154,15 @@ export async function upsertPendingItems(
 /**
  * Waiting items whose order.paid (`<source>-order-<id>`, as the order formats name it) is stored,
  * with what an order.items event for them needs: the payment's time and shop, and its anchor
- * identity (the first of the event's identities; all stored identities are matchable).
+ * identity (the first of the event's identities; all stored identities are matchable). Paged by
+ * order id: items still waiting for their order are passed over once, not on every page.
  */
-export async function findAttachableItems(db: Db, workspaceId: number, source: string, limit: number) {
+export async function findAttachableItems(
+  db: Db,
+  workspaceId: number,
+  source: string,
+  page: { afterOrderId: string | null; limit: number },
+) {
   const { rows } = await sql<{
     order_id: string;
     items: OrderItem[];
@@ -172,8 +178,9 @@ export async function findAttachableItems(db: Db, workspaceId: number, source: s
                  and e.event_id = p.source || '-order-' || p.order_id and e.kind = 'order.paid'
     join identities i on i.workspace_id = e.workspace_id and i.id = e.identity_ids[1]
     where p.workspace_id = ${workspaceId} and p.source = ${source}
+      and (${page.afterOrderId}::text is null or p.order_id > ${page.afterOrderId}::text)
     order by p.order_id
-    limit ${limit}`.execute(db);
+    limit ${page.limit}`.execute(db);
   return rows;
 }
 

@@ -230,6 +230,21 @@ describe('Taobao item file (ExportOrderDetailList)', () => {
     expect(await state()).toEqual(before);
   });
 
+  test('items of an order that never comes (unpaid, skipped) keep waiting without holding up the others', async () => {
+    const ws = await createTestWorkspace(h, 'items-orphan');
+    const withUnpaid = gbk(
+      `${[csvLine(DETAIL_HEADER), '="3100000000000000000",洁面乳,1,1,,,,,交易成功,X', ...detailLines, '="3100000000000000003",洁面乳,10,1,,,,,交易成功,Y'].join('\r\n')}\r\n`,
+    );
+    await run(ws, 'ExportOrderDetailList.csv', withUnpaid);
+    const orders = await run(ws, 'ExportOrderList.csv', orderFile);
+    expect(orders.summary).toMatchObject({ order_items_attached: 2, order_items_waiting: 2 });
+    expect((await pendingOf(ws)).map((p) => p.order_id)).toEqual([
+      '3100000000000000000',
+      '3100000000000000003',
+    ]);
+    expect((await ordersOf(ws)).map((o) => o.items.length)).toEqual([2, 1]);
+  });
+
   test("an order's rows apart from each other add up; a later file listing other items is a conflict", async () => {
     const ws = await createTestWorkspace(h, 'items-split');
     const split = gbk(
