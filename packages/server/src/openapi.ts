@@ -165,7 +165,7 @@ export function openApiDocument() {
                 schema: {
                   type: 'object',
                   properties: {
-                    file: { type: 'string', format: 'binary' },
+                    file: { type: 'string', format: 'binary', description: 'the export, at most 512 MiB' },
                     format: { type: 'string' },
                     mapping: {
                       type: 'string',

@@ -96,6 +96,15 @@ export function formatImport(result: ImportResult, dryRun: boolean): string {
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')}`,
   );
+  if (s.order_items_attached !== undefined || s.order_items_waiting !== undefined) {
+    // An item file's items land only once their order is imported: say how many still wait.
+    lines.push(
+      `  order items attached to ${s.order_items_attached ?? 0} orders, ${s.order_items_waiting ?? 0} orders still to import`,
+    );
+  }
+  for (const problem of s.order_items_problems ?? []) {
+    lines.push(`  items of order ${problem.order_id} not attached: ${problem.reason}`);
+  }
   if (s.customers_before !== undefined && s.customers_after !== undefined) {
     lines.push(`  customers ${s.customers_before} → ${s.customers_after}, merges ${s.merges ?? 0}`);
   }

@@ -171,6 +171,11 @@ export type ImportSummary = {
   rows_skipped?: number;
   events?: Record<string, number>;
   orders?: number;
+  /** Item files: orders whose items were attached now, and those still waiting for their order. */
+  order_items_attached?: number;
+  order_items_waiting?: number;
+  /** Orders whose items could not be attached (a conflict with items imported before), first 50. */
+  order_items_problems?: { order_id: string; reason: string }[];
   customers_before?: number;
   customers_after?: number;
   merges?: number;
@@ -289,6 +294,16 @@ export interface CustomerTagsTable {
   reason: Json<Record<string, unknown>>;
 }
 
+/** Items of an item file waiting for their order (migration 0004). */
+export interface PendingOrderItemsTable {
+  workspace_id: number;
+  source: string;
+  order_id: string;
+  items: Json<OrderItem[]>;
+  import_id: number;
+  received_at: CreatedAt;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   api_keys: ApiKeysTable;
@@ -310,4 +325,5 @@ export interface Database {
   scoring_runs: ScoringRunsTable;
   customer_scores: CustomerScoresTable;
   customer_tags: CustomerTagsTable;
+  pending_order_items: PendingOrderItemsTable;
 }

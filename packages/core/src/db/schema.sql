@@ -244,6 +244,17 @@ create table orders (
   constraint orders_refunded_fen_check CHECK ((refunded_fen >= 0))
 );
 
+create table pending_order_items (
+  workspace_id bigint not null,
+  source text not null,
+  order_id text not null,
+  items jsonb not null,
+  import_id bigint not null,
+  received_at timestamp with time zone not null default now(),
+  constraint pending_order_items_pkey PRIMARY KEY (workspace_id, source, order_id),
+  constraint pending_order_items_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES workspaces(id)
+);
+
 create table scoring_runs (
   workspace_id bigint not null,
   id bigint generated always as identity not null,

@@ -109,12 +109,23 @@ export function emitOrders(orders: readonly Order[], tl: Timeline, rng: Rng, out
   const nextId = numbering();
   for (const order of orders) {
     const { shop, person } = order;
-    emit(out, order.at, shop, order.id, 'order.paid', orderIdentities(person, shop, rng), {
+    const identities = orderIdentities(person, shop, rng);
+    // Taobao and Tmall orders arrive as their imports bring them: the order report's payment
+    // without items, and the item file's order.items (imports/formats/taobao-order-items.ts).
+    const itemsApart = shop === 'taobao' || shop === 'tmall';
+    emit(out, order.at, shop, order.id, 'order.paid', identities, {
       shop,
       order_id: order.id,
       amount_fen: order.amount,
-      items: order.items,
+      ...(itemsApart ? {} : { items: order.items }),
     });
+    if (itemsApart) {
+      emit(out, order.at, shop, `${order.id}-items`, 'order.items', identities, {
+        shop,
+        order_id: order.id,
+        items: order.items,
+      });
+    }
     if (!rng.chance(REFUND_RATE)) {
       continue;
     }

@@ -30,6 +30,13 @@ export const PropertySchemas = {
       items: z.array(OrderItemSchema).max(200).default([]),
     })
     .strict(),
+  // The line items of an order, told apart from its payment: some shops export them in a file of
+  // their own without the buyer or the amount (Taobao's ExportOrderDetailList), so they arrive
+  // after or before the order.paid, which has been sent without items. They replace the order's
+  // items; the order's payment and customer are left as they are.
+  'order.items': z
+    .object({ shop: z.enum(SHOPS), order_id: id, items: z.array(OrderItemSchema).min(1).max(200) })
+    .strict(),
   'order.refunded': z
     .object({ shop: z.enum(SHOPS), order_id: id, refund_id: id.optional(), amount_fen: fen.min(1) })
     .strict(),

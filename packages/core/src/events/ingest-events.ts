@@ -182,11 +182,11 @@ function separateResends(
 
 type StoredRow = { customerId: number; anchorIdentityId: number };
 
-/** Folds a batch's order events into one change per order (a payment and the refunds it adds). */
+/** Folds a batch's order events into one change per order (a payment, the refunds it adds, its items). */
 function orderChanges(events: readonly PreparedEvent[], rows: readonly StoredRow[]): OrderChange[] {
   const changes = new Map<string, OrderChange>();
   events.forEach((event, n) => {
-    if (event.kind !== 'order.paid' && event.kind !== 'order.refunded') {
+    if (event.kind !== 'order.paid' && event.kind !== 'order.refunded' && event.kind !== 'order.items') {
       return;
     }
     const p = event.properties as { shop: string; order_id: string; amount_fen: number; items?: OrderItem[] };
@@ -198,8 +198,11 @@ function orderChanges(events: readonly PreparedEvent[], rows: readonly StoredRow
       anchorIdentityId: rows[n]!.anchorIdentityId,
       paid: null,
       refundedFen: 0,
+      items: null,
     };
-    if (event.kind === 'order.paid') {
+    if (event.kind === 'order.items') {
+      change.items = p.items ?? [];
+    } else if (event.kind === 'order.paid') {
       change.paid = { at: event.occurredAt, fen: p.amount_fen, items: p.items ?? [] };
       change.customerId = rows[n]!.customerId;
       change.anchorIdentityId = rows[n]!.anchorIdentityId;

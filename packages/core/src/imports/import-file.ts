@@ -1,19 +1,22 @@
 import type { Db } from '../db/create-db.ts';
-import type { ImportSummary } from '../db/database.ts';
+import type { ImportSummary, OrderItem } from '../db/database.ts';
 import type { EventInput } from '../events/event.schema.ts';
 import { ingestEvents } from '../events/ingest-events.ts';
 import { prepareEvent } from '../events/prepare-event.ts';
 import { AppError } from '../shared/errors.ts';
 import type { Workspace } from '../workspaces/workspace.ts';
+import { attachOrderItems } from './attach-order-items.ts';
 import { createGenericFormat, parseMapping } from './formats/generic-csv.ts';
 import type { ImportFormat, MapOutcome } from './formats/import-format.ts';
 import { detectFormat, FORMATS, findFormat } from './formats/index.ts';
 import {
+  countPendingItems,
   countProfiles,
   insertImport,
   insertProblems,
   type ProblemRow,
   updateImport,
+  upsertPendingItems,
 } from './imports.queries.ts';
 import { openCsv } from './read-csv.ts';
 import { openXlsx } from './read-xlsx.ts';
@@ -51,6 +54,8 @@ const PROBLEM_CHUNK = 500;
 const REPORT_EVERY_MS = 1000;
 /** Reasons are counted for the summary; past this many distinct ones the rest are "other". */
 const MAX_REASONS = 50;
+/** Orders whose items could not be attached, listed in the summary; the rest are only counted. */
+const MAX_ITEM_PROBLEMS = 50;
 
 /**
  * Imports one shop export: streams it through the reader, detects its format from the header,
@@ -126,6 +131,7 @@ export async function importFile(
     }
     await run.take(mapper.finish());
     await run.flush();
+    await run.attachItems();
     const after = await countProfiles(db, workspace.id);
     run.summary.customers_before = before.customers;
     run.summary.customers_after = after.customers;
@@ -157,6 +163,10 @@ class ImportRun {
     skipped_by_reason: {},
   };
   pending: { event: EventInput; lines: readonly number[] }[] = [];
+  /** Items of an item file, written to pending_order_items a batch at a time. */
+  #items: Extract<MapOutcome, { kind: 'items' }>[] = [];
+  /** Sources whose orders or items this import brought: their waiting items are attached at the end. */
+  readonly #itemSources = new Set<string>();
   readonly #problems: ProblemRow[] = [];
   readonly #db: Db;
   readonly #workspace: Workspace;
@@ -177,6 +187,12 @@ class ImportRun {
           this.pending.push({ event, lines: outcome.lines });
         }
         this.summary.rows_imported! += outcome.lines.length;
+      } else if (outcome.kind === 'items') {
+        this.#itemSources.add(outcome.source);
+        this.summary.rows_imported! += outcome.lines.length;
+        if (!this.#dryRun) {
+          this.#items.push(outcome);
+        }
       } else {
         this.problem({
           line: outcome.line,
@@ -185,6 +201,9 @@ class ImportRun {
           reason: outcome.reason,
         });
       }
+    }
+    if (this.#items.length >= BATCH) {
+      await this.#storeItems();
     }
     if (this.#problems.length >= PROBLEM_CHUNK) {
       await insertProblems(this.#db, this.#workspace.id, this.#id, this.#problems.splice(0));
@@ -229,6 +248,7 @@ class ImportRun {
       const { event, lines } = batch[n]!;
       if (event.kind === 'order.paid' && outcome.status !== 'rejected') {
         this.summary.orders! += 1;
+        this.#itemSources.add(event.source ?? 'api');
       }
       if (outcome.status === 'rejected' || outcome.status === 'conflict') {
         const reason =
@@ -260,7 +280,47 @@ class ImportRun {
     while (this.pending.length > 0) {
       await this.send();
     }
+    await this.#storeItems();
     await insertProblems(this.#db, this.#workspace.id, this.#id, this.#problems.splice(0));
+  }
+
+  /** One upsert per order: a statement may not touch a row twice, and an order's rows may be split. */
+  async #storeItems(): Promise<void> {
+    const byOrder = new Map<string, { source: string; orderId: string; items: OrderItem[] }>();
+    for (const { source, orderId, items } of this.#items.splice(0)) {
+      const key = `${source}\u0000${orderId}`;
+      const entry = byOrder.get(key) ?? { source, orderId, items: [] };
+      entry.items.push(...items);
+      byOrder.set(key, entry);
+    }
+    await upsertPendingItems(this.#db, this.#workspace.id, this.#id, [...byOrder.values()]);
+  }
+
+  /**
+   * Turns waiting items whose order is now stored into order.items events — after an item file
+   * (orders imported before) and after an order file (items imported before) alike, so the two
+   * files may come in either order. A dry run stores nothing, so there is nothing to attach.
+   */
+  async attachItems(): Promise<void> {
+    if (this.#dryRun) {
+      return;
+    }
+    for (const source of this.#itemSources) {
+      const { attached, problems } = await attachOrderItems(this.#db, this.#workspace, source);
+      const waiting = await countPendingItems(this.#db, this.#workspace.id, source);
+      if (attached + problems.length + waiting === 0) {
+        continue;
+      }
+      this.summary.order_items_attached = (this.summary.order_items_attached ?? 0) + attached;
+      this.summary.order_items_waiting = (this.summary.order_items_waiting ?? 0) + waiting;
+      const kept = this.summary.order_items_problems ?? [];
+      for (const problem of problems.slice(0, Math.max(0, MAX_ITEM_PROBLEMS - kept.length))) {
+        kept.push({ order_id: problem.orderId, reason: problem.reason });
+      }
+      if (problems.length > 0) {
+        this.summary.order_items_problems = kept;
+      }
+    }
   }
 
   async fail(failure: string, format?: ImportFormat): Promise<ImportResult> {

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/create-db.ts';
-import type { ImportSummary } from '../db/database.ts';
+import type { ImportSummary, OrderItem } from '../db/database.ts';
 
 export function insertImport(
   db: Db,
@@ -124,4 +124,89 @@ export async function countProfiles(
     db,
   );
   return rows[0] ?? { customers: 0, merges: 0 };
+}
+
+/**
+ * Items of an item file, to wait for their order. Within one import the items of an order add up
+ * (its rows need not be adjacent); a later import's items for the same order replace them, so
+ * importing a file twice does not double them.
+ */
+export async function upsertPendingItems(
+  db: Db,
+  workspaceId: number,
+  importId: number,
+  orders: readonly { source: string; orderId: string; items: readonly OrderItem[] }[],
+) {
+  if (orders.length === 0) {
+    return;
+  }
+  await sql`
+    insert into pending_order_items as p (workspace_id, source, order_id, items, import_id)
+    select ${workspaceId}, s, o, it::jsonb, ${importId}
+    from unnest(${orders.map((o) => o.source)}::text[], ${orders.map((o) => o.orderId)}::text[],
+                ${orders.map((o) => JSON.stringify(o.items))}::text[]) as u(s, o, it)
+    on conflict (workspace_id, source, order_id) do update set
+      items = case when p.import_id = excluded.import_id then p.items || excluded.items else excluded.items end,
+      import_id = excluded.import_id,
+      received_at = now()`.execute(db);
+}
+
+/**
+ * Waiting items whose order.paid (`<source>-order-<id>`, as the order formats name it) is stored,
+ * with what an order.items event for them needs: the payment's time and shop, and its anchor
+ * identity (the first of the event's identities; all stored identities are matchable). Paged by
+ * order id: items still waiting for their order are passed over once, not on every page.
+ */
+export async function findAttachableItems(
+  db: Db,
+  workspaceId: number,
+  source: string,
+  page: { afterOrderId: string | null; limit: number },
+) {
+  const { rows } = await sql<{
+    order_id: string;
+    items: OrderItem[];
+    occurred_at: Date;
+    shop: string;
+    kind: string;
+    scope: string;
+    value_enc: Uint8Array;
+  }>`
+    select p.order_id, p.items, e.occurred_at, e.properties ->> 'shop' as shop, i.kind, i.scope, i.value_enc
+    from pending_order_items p
+    join events e on e.workspace_id = p.workspace_id and e.source = p.source
+                 and e.event_id = p.source || '-order-' || p.order_id and e.kind = 'order.paid'
+    join identities i on i.workspace_id = e.workspace_id and i.id = e.identity_ids[1]
+    where p.workspace_id = ${workspaceId} and p.source = ${source}
+      and (${page.afterOrderId}::text is null or p.order_id > ${page.afterOrderId}::text)
+    order by p.order_id
+    limit ${page.limit}`.execute(db);
+  return rows;
+}
+
+export async function deletePendingItems(
+  db: Db,
+  workspaceId: number,
+  source: string,
+  orderIds: readonly string[],
+) {
+  if (orderIds.length === 0) {
+    return;
+  }
+  await db
+    .deleteFrom('pending_order_items')
+    .where('workspace_id', '=', workspaceId)
+    .where('source', '=', source)
+    .where('order_id', 'in', orderIds)
+    .execute();
+}
+
+export async function countPendingItems(db: Db, workspaceId: number, source: string): Promise<number> {
+  const row = await db
+    .selectFrom('pending_order_items')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('workspace_id', '=', workspaceId)
+    .where('source', '=', source)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
 }

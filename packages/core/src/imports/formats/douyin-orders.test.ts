@@ -83,7 +83,9 @@ const TEXT = `\ufeff${csvText(HEADER, ROWS)}`;
 
 /** The outcome that accounts for `line`. */
 function at(outcomes: readonly MapOutcome[], line: number): MapOutcome | undefined {
-  return outcomes.find((o) => (o.kind === 'events' ? o.lines.includes(line) : o.line === line));
+  return outcomes.find((o) =>
+    o.kind === 'events' || o.kind === 'items' ? o.lines.includes(line) : o.line === line,
+  );
 }
 
 describe('douyin_orders', () => {

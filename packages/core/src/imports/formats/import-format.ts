@@ -1,3 +1,4 @@
+import type { OrderItem } from '../../db/database.ts';
 import type { EventInput } from '../../events/event.schema.ts';
 import type { CsvCells } from '../read-csv.ts';
 
@@ -32,6 +33,11 @@ export type SourceRow = Readonly<{ line: number; cells: CsvCells }>;
 export type MapOutcome =
   /** Events made from one or more rows (the rows of one order are gathered). */
   | { kind: 'events'; lines: readonly number[]; events: readonly EventInput[] }
+  /**
+   * Line items of an order from a file that names no buyer (Taobao's ExportOrderDetailList): the
+   * import holds them until the order's order.paid is stored and then sends them as order.items.
+   */
+  | { kind: 'items'; lines: readonly number[]; source: string; orderId: string; items: readonly OrderItem[] }
   /** A row that cannot be imported, with the column and a reason a person can act on. */
   | { kind: 'rejected'; line: number; column: string | null; reason: string }
   /** A row deliberately not imported (e.g. an unpaid, closed order), counted by reason in the summary. */

@@ -21,6 +21,7 @@ describe('the formats', () => {
       'taobao_orders',
       'jd_orders',
       'youzan_orders',
+      'youzan_customers',
       'douyin_orders',
       'pdd_orders',
       'wecom_customers',

@@ -9,6 +9,7 @@ import { taobaoOrders } from './taobao-orders.ts';
 import { wechatChat } from './wechat-chat.ts';
 import { wecomCustomers } from './wecom-customers.ts';
 import { wecomGroupMembers } from './wecom-group-members.ts';
+import { youzanCustomers } from './youzan-customers.ts';
 import { youzanOrders } from './youzan-orders.ts';
 
 /**
@@ -20,6 +21,7 @@ const DEFINITIONS: readonly FormatDefinition[] = [
   taobaoOrders,
   jdOrders,
   youzanOrders,
+  youzanCustomers,
   douyinOrders,
   pddOrders,
   wecomCustomers,

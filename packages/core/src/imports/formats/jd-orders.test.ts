@@ -92,7 +92,9 @@ describe('jd_orders', () => {
   test('unpaid and cancelled orders are skipped; cancelled after payment is refunded', async () => {
     const { outcomes } = await mapFile(TEXT);
     const at = (line: number) =>
-      outcomes.find((o) => (o.kind === 'events' ? o.lines[0] === line : o.line === line));
+      outcomes.find((o) =>
+        o.kind === 'events' || o.kind === 'items' ? o.lines[0] === line : o.line === line,
+      );
     expect(at(5)).toEqual({ kind: 'skipped', line: 5, reason: '订单状态 等待付款: not paid' });
     expect(at(6)).toMatchObject({
       events: [

@@ -52,7 +52,9 @@ const ROWS = [
 const TEXT = csvText(HEADER, ROWS);
 
 function at(outcomes: readonly MapOutcome[], line: number): MapOutcome | undefined {
-  return outcomes.find((o) => (o.kind === 'events' ? o.lines.includes(line) : o.line === line));
+  return outcomes.find((o) =>
+    o.kind === 'events' || o.kind === 'items' ? o.lines.includes(line) : o.line === line,
+  );
 }
 
 describe('pdd_orders', () => {

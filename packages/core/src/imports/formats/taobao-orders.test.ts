@@ -56,7 +56,9 @@ describe('taobao_orders: the classic ExportOrderList', () => {
     const mapped = await mapFile(text, { expect: 'taobao_orders' });
     expect(linesOf(mapped.outcomes)).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
     const byLine = (line: number) =>
-      mapped.outcomes.find((o) => (o.kind === 'events' ? o.lines.includes(line) : o.line === line));
+      mapped.outcomes.find((o) =>
+        o.kind === 'events' || o.kind === 'items' ? o.lines.includes(line) : o.line === line,
+      );
 
     expect(byLine(2)).toEqual({
       kind: 'events',
@@ -242,7 +244,7 @@ describe('taobao_orders: other versions and subsets', () => {
     ]);
   });
 
-  test('the item files are told from the order report, and their rows skipped with the reason', async () => {
+  test('the item files are told from the order report, and give items, not orders', async () => {
     const classic = '订单编号,标题,价格,购买数量,外部系统编号,商品属性,套餐信息,备注,订单状态,商家编码'.split(
       ',',
     );
@@ -257,7 +259,13 @@ describe('taobao_orders: other versions and subsets', () => {
       { expect: 'taobao_order_items' },
     );
     expect(mapped.outcomes).toEqual([
-      { kind: 'skipped', line: 2, reason: expect.stringContaining('items are not imported yet') },
+      {
+        kind: 'items',
+        lines: [2],
+        source: 'taobao',
+        orderId: '1234567890123456789',
+        items: [{ name: '玉肌皂', quantity: 1, price_fen: 3990 }],
+      },
     ]);
   });
 

@@ -22,12 +22,9 @@ import { paidOrderEvents } from './order-events.ts';
  * xlsx 订单报表 (买家实付金额 for 买家实际支付金额). Columns are found by name, never by position.
  *
  * Items: the order file only has 宝贝标题 (all titles run together) and 宝贝总数量, so order.paid
- * carries no items. They live in `ExportOrderDetailList*.csv` (订单编号, 标题, 价格, 购买数量,
- * 商家编码 …; newer: 主订单编号, 商品标题, 商品价格 …), one row per item, joined to the order on
- * 订单编号 / 主订单编号. The two files are uploaded separately and the detail file carries no buyer,
- * so attaching items needs the order found by (shop, order id) in the store — work for the import
- * use case, not for a pure row mapper. Until then that file is recognised as `taobao_order_items`
- * (taobao-order-items.ts) and its rows are skipped with the reason.
+ * carries no items. They live in `ExportOrderDetailList*.csv` / 宝贝销售明细, one row per item,
+ * joined to the order on 订单编号 / 主订单编号 and sent as an order.items event once both files
+ * are in (taobao-order-items.ts, imports/attach-order-items.ts).
  */
 
 const ORDER_ID = ['订单编号'];

@@ -93,5 +93,7 @@ export function assertValidEvent(event: EventInput): void {
 
 /** Lines accounted for by the outcomes, sorted. */
 export function linesOf(outcomes: readonly MapOutcome[]): number[] {
-  return outcomes.flatMap((o) => (o.kind === 'events' ? [...o.lines] : [o.line])).sort((a, b) => a - b);
+  return outcomes
+    .flatMap((o) => (o.kind === 'events' || o.kind === 'items' ? [...o.lines] : [o.line]))
+    .sort((a, b) => a - b);
 }
