@@ -3,6 +3,7 @@ import { AppError } from '@hatchery/core';
 import { runCustomer } from './commands/customer.ts';
 import { runImport } from './commands/import.ts';
 import { runKey } from './commands/key.ts';
+import { runScore } from './commands/score.ts';
 import { runWorkspace } from './commands/workspace.ts';
 
 const USAGE = `hatchery — private-domain operations from the terminal
@@ -14,6 +15,7 @@ const USAGE = `hatchery — private-domain operations from the terminal
   hatchery key revoke <workspace> <key-id>
   hatchery customer <phone|nick|id…> [--workspace <slug>] [--kind <kind>] [--unmask]
   hatchery import <file.csv|.xlsx> [--workspace <slug>] [--format <id> | --mapping <mapping.json>] [--dry-run]
+  hatchery score [--workspace <slug>] [--top 10]
 
 Uses DATABASE_URL when set, else the embedded database in HATCHERY_DATA_DIR (./.hatchery).`;
 
@@ -22,6 +24,7 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   key: runKey,
   customer: runCustomer,
   import: runImport,
+  score: runScore,
 };
 
 const [name, ...rest] = process.argv.slice(2);
