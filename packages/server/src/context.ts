@@ -1,6 +1,9 @@
 import type { Caller, Config, Db } from '@hatchery/core';
 
-/** What every handler can reach: the database, the config, and (behind auth) the caller. */
-export type Deps = { db: Db; config: Pick<Config, 'masterSecret'> };
+/**
+ * What every handler can reach: the database, the config, and (behind auth) the caller.
+ * `consoleDir` is the built console (packages/console/dist) to serve at `/`, when there is one.
+ */
+export type Deps = { db: Db; config: Pick<Config, 'masterSecret'>; consoleDir?: string | undefined };
 
 export type Env = { Variables: { caller: Caller } };

@@ -187,6 +187,35 @@ export interface ImportProblemsTable {
   reason: string;
 }
 
+export type OperatorRole = 'admin' | 'operator' | 'analyst' | 'viewer';
+
+export interface OperatorsTable {
+  workspace_id: number;
+  id: Generated<number>;
+  /** Lowercase, unique in the workspace; what the operator types on the login page. */
+  login: string;
+  display_name: string;
+  role: OperatorRole;
+  /** argon2id in the PHC string format (parameters and salt travel with the hash). */
+  password_hash: string;
+  /** Failed logins since the last success or lockout; reaching the limit locks the operator. */
+  failed_logins: Generated<number>;
+  locked_until: Timestamp | null;
+  created_at: CreatedAt;
+  disabled_at: Timestamp | null;
+}
+
+export interface OperatorSessionsTable {
+  workspace_id: number;
+  id: Generated<number>;
+  operator_id: number;
+  /** sha256 of the cookie's token; the token itself is never stored. */
+  token_hash: Uint8Array;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   api_keys: ApiKeysTable;
@@ -202,4 +231,6 @@ export interface Database {
   audit_log: AuditLogTable;
   imports: ImportsTable;
   import_problems: ImportProblemsTable;
+  operators: OperatorsTable;
+  operator_sessions: OperatorSessionsTable;
 }

@@ -2,11 +2,13 @@ import type { Kysely } from 'kysely';
 import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
 import * as m0001 from './migrations/0001-foundation.ts';
 import * as m0002 from './migrations/0002-imports.ts';
+import * as m0004 from './migrations/0004-operators.ts';
 
 /** Forward-only: a landed migration is never edited; a change is a new file added here. */
 const migrations: Record<string, Migration> = {
   '0001-foundation': m0001,
   '0002-imports': m0002,
+  '0004-operators': m0004,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import type { Deps, Env } from '../context.ts';
+import { needs } from '../permissions.ts';
 import { parse } from '../validate.ts';
 
 /** Uploads are read into memory by the multipart parser, so they are capped well below the memory at hand. */
@@ -29,6 +30,7 @@ export function importRoutes(deps: Deps) {
   return new Hono<Env>()
     .post(
       '/',
+      needs('imports.create'),
       bodyLimit({
         maxSize: MAX_UPLOAD_BYTES,
         onError: () => {
@@ -51,7 +53,7 @@ export function importRoutes(deps: Deps) {
             format: form.format,
             mapping: form.mapping === undefined ? undefined : parseJson(form.mapping),
             dryRun: form.dry_run === 'true',
-            actor: `api_key:${caller.apiKeyId}`,
+            actor: caller.actor,
             onStart: (importId) => {
               started = true;
               resolve(importId);
@@ -68,11 +70,11 @@ export function importRoutes(deps: Deps) {
         return c.json(await getImport(deps.db, caller.workspace, id), 202);
       },
     )
-    .get('/:id', async (c) => {
+    .get('/:id', needs('imports.read'), async (c) => {
       const id = parse(IdSchema, c.req.param('id'));
       return c.json(await getImport(deps.db, c.get('caller').workspace, id));
     })
-    .get('/:id/problems', async (c) => {
+    .get('/:id/problems', needs('imports.read'), async (c) => {
       const id = parse(IdSchema, c.req.param('id'));
       const page = parse(ProblemsSchema, c.req.query());
       return c.json(
