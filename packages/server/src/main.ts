@@ -23,6 +23,7 @@ const server = serve(
     console.log(`Hatchery API listening on ${url}`);
     console.log(`Console: ${url}/`);
     if (demo) {
+      // Printed before the key: scripts/smoke-start.ts reads up to the key line.
       const logins = demo.logins.map((l) => `${l.login} / ${l.password} (${l.role})`).join(', ');
       console.log(`Demo console logins (workspace "${demo.slug}"): ${logins}`);
       console.log(`Demo workspace "${demo.slug}" — API key: ${demo.apiKey}`);

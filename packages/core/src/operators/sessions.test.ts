@@ -108,7 +108,11 @@ test(`${LOCKOUT.failures} wrong passwords in a row lock the operator for ${LOCKO
   const after = new Date(now.getTime() + LOCKOUT.minutes * 60_000 + 1000);
   const ok = await login('mallory', PASSWORD, after);
   expect(ok.caller.role).toBe('operator');
-  const row = await h.db.selectFrom('operators').selectAll().where('login', '=', 'mallory').executeTakeFirst();
+  const row = await h.db
+    .selectFrom('operators')
+    .selectAll()
+    .where('login', '=', 'mallory')
+    .executeTakeFirst();
   expect(row).toMatchObject({ failed_logins: 0, locked_until: null });
 
   const actions = (await listAudit(h.db, ws.id, { limit: 100 }))
