@@ -24,7 +24,7 @@ export function Shell({ children }: { children: ReactNode }) {
   return (
     <Layout style={{ minHeight: '100vh' }}>
       <Layout.Sider width={208} theme="light" style={{ borderRight: '1px solid #f0f0f0' }}>
-        <div style={{ padding: '20px 24px', fontWeight: 600, fontSize: 16 }}>🐣 Hatchery</div>
+        <div style={{ padding: '20px 24px', fontWeight: 600, fontSize: 16 }}>Hatchery</div>
         <Menu mode="inline" selectedKeys={selected} items={items} onClick={(e) => navigate(e.key)} />
       </Layout.Sider>
       <Layout>

@@ -86,7 +86,7 @@ function Profile({
           <Descriptions.Item label={t('customer.total')}>{yuan(c.totals.paid_fen)}</Descriptions.Item>
           <Descriptions.Item label={t('customer.orders')}>{c.totals.orders}</Descriptions.Item>
           <Descriptions.Item label={t('customer.refunded')}>{yuan(c.totals.refunded_fen)}</Descriptions.Item>
-          <Descriptions.Item label={t('customer.firstSeen')}>{at(c.created_at)}</Descriptions.Item>
+          <Descriptions.Item label={t('customer.created')}>{at(c.created_at)}</Descriptions.Item>
         </Descriptions>
       </Card>
       <Row gutter={16}>

@@ -160,15 +160,21 @@ function Problems({ importId }: { importId: number }) {
         data-testid="import-problems"
         locale={{ emptyText: t('imports.noProblems') }}
         columns={[
-          { title: t('imports.line'), dataIndex: 'line' },
+          { title: t('imports.line'), dataIndex: 'line', width: 80 },
           {
             title: t('imports.kind'),
             dataIndex: 'kind',
+            width: 90,
             render: (k: string) => (
               <Tag color={k === 'rejected' ? 'red' : 'default'}>{t(`imports.kind.${k}` as MessageKey)}</Tag>
             ),
           },
-          { title: t('imports.column'), dataIndex: 'column', render: (c: string | null) => c ?? '—' },
+          {
+            title: t('imports.column'),
+            dataIndex: 'column',
+            width: 160,
+            render: (c: string | null) => c ?? '—',
+          },
           { title: t('imports.problemReason'), dataIndex: 'reason' },
         ]}
       />

@@ -23,7 +23,7 @@ export function LoginPage({ onLoggedIn }: { onLoggedIn: (me: Me) => void }) {
   return (
     <div style={{ minHeight: '100vh', display: 'grid', placeItems: 'center', background: '#fafafa' }}>
       <Card
-        title={`🐣 ${t('login.title')}`}
+        title={t('login.title')}
         style={{ width: 400 }}
         extra={
           <Button size="small" type="link" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}>
