@@ -113,8 +113,12 @@ async function logIn(login: string): Promise<Page> {
   return page;
 }
 
-async function shot(page: Page, name: string): Promise<void> {
+async function shot(page: Page, name: string, settle = false): Promise<void> {
   await page.waitForLoadState('networkidle');
+  if (settle) {
+    // ECharts animates for about a second after each (re)draw.
+    await page.waitForTimeout(1200);
+  }
   await page.screenshot({ path: join(shots, `${name}.png`) });
 }
 
@@ -145,11 +149,11 @@ describe.skipIf(disabled)('console journeys on the demo brand', () => {
     await page.getByText('跨店铺重合客户').waitFor();
     expect(await page.getByTestId('chart-by-shop').locator('canvas').count()).toBe(1);
     expect(await page.getByText('客户数').count()).toBeGreaterThan(0);
-    await shot(page, '02-overview');
+    await shot(page, '02-overview', true);
     await page.getByRole('button', { name: 'English' }).click();
     await page.getByText('Buyers by shop').waitFor();
     await page.getByRole('menuitem', { name: 'Customers' }).waitFor();
-    await shot(page, '02-overview-en');
+    await shot(page, '02-overview-en', true);
     await page.getByRole('button', { name: '中文' }).click();
     await page.context().close();
   });
