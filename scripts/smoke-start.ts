@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { buildConsole } from './build-console.ts';
 
 /**
  * The README's quick start, end to end on a fresh data folder: the first start loads the demo
@@ -20,18 +21,26 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-async function start(): Promise<{ child: ChildProcess; url: string; key: string; seconds: number }> {
+async function start(): Promise<{
+  child: ChildProcess;
+  url: string;
+  key: string;
+  admin: string;
+  seconds: number;
+}> {
   const started = performance.now();
   const child = spawn(process.execPath, [join(root, 'packages/server/src/main.ts')], {
     env,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let url = '';
+  let admin = '';
   for await (const line of createInterface({ input: child.stdout! })) {
     url ||= /listening on (\S+)/.exec(line)?.[1] ?? '';
+    admin ||= /logins .*: admin \/ (\S+) \(admin\)/.exec(line)?.[1] ?? '';
     const key = /API key: (\S+)/.exec(line)?.[1];
     if (key) {
-      return { child, url, key, seconds: (performance.now() - started) / 1000 };
+      return { child, url, key, admin, seconds: (performance.now() - started) / 1000 };
     }
   }
   return fail('the server exited before it was ready');
@@ -59,7 +68,21 @@ function cli(...args: string[]) {
 }
 
 try {
+  // What `npm start`'s prestart does; the smoke runs the server file directly.
+  await buildConsole({ quiet: true });
   const first = await start();
+  const page = await fetch(`${first.url}/customers/1`);
+  if (!page.ok || !(await page.text()).includes('<div id="root">')) {
+    fail(`the console is not served at ${first.url}/`);
+  }
+  const login = await fetch(`${first.url}/v1/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ workspace: 'demo', login: 'admin', password: first.admin }),
+  });
+  if (login.status !== 200 || !(login.headers.get('set-cookie') ?? '').includes('HttpOnly')) {
+    fail(`the printed demo admin login did not log in: ${login.status}`);
+  }
   type Profile = { id: number; identities: { kind: string; value: string }[]; totals: { orders: number } };
   // The demo key may unmask: find a buyer's phone, then search for it the way an operator would type it.
   let phone = '';

@@ -11,9 +11,14 @@ const env = { ...inherited, HATCHERY_DATA_DIR: dataDir };
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 function hatchery(...args: string[]) {
+  return hatcheryWithInput(undefined, ...args);
+}
+
+function hatcheryWithInput(input: string | undefined, ...args: string[]) {
   const run = spawnSync(process.execPath, [join(import.meta.dirname, 'main.ts'), ...args], {
     env,
     encoding: 'utf8',
+    input,
   });
   return { code: run.status, out: run.stdout, err: run.stderr };
 }
@@ -79,6 +84,44 @@ describe('hatchery CLI', () => {
     const unknown = hatchery('frobnicate');
     expect(unknown.code).toBe(2);
     expect(unknown.out).toContain('hatchery workspace create');
+  });
+
+  test('creates operators with a role, the password from a flag or stdin, and lists them', () => {
+    hatchery('workspace', 'create', 'ops-cli');
+    const made = hatchery(
+      'operator',
+      'create',
+      'ops-cli',
+      'Li.Na',
+      '--role',
+      'operator',
+      '--password',
+      'long enough pw',
+    );
+    expect(made.out).toContain('operator li.na (operator) created in ops-cli');
+    const piped = hatcheryWithInput(
+      'another long pw\n',
+      'operator',
+      'create',
+      'ops-cli',
+      'wang',
+      '--role',
+      'viewer',
+    );
+    expect(piped.out).toContain('operator wang (viewer) created in ops-cli');
+    expect(hatchery('operator', 'list', 'ops-cli').out).toMatch(/^\d+\tli\.na\toperator\tli\.na$/m);
+    const bad = hatchery(
+      'operator',
+      'create',
+      'ops-cli',
+      'zhao',
+      '--role',
+      'owner',
+      '--password',
+      'long enough pw',
+    );
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('error [invalid_request]: role');
   });
 });
 

@@ -3,6 +3,7 @@ import { AppError } from '@hatchery/core';
 import { runCustomer } from './commands/customer.ts';
 import { runImport } from './commands/import.ts';
 import { runKey } from './commands/key.ts';
+import { runOperator } from './commands/operator.ts';
 import { runScore } from './commands/score.ts';
 import { runWorkspace } from './commands/workspace.ts';
 
@@ -13,6 +14,9 @@ const USAGE = `hatchery — private-domain operations from the terminal
   hatchery key create <workspace> [--name <name>] [--unmask]
   hatchery key list <workspace>
   hatchery key revoke <workspace> <key-id>
+  hatchery operator create <workspace> <login> --role admin|operator|analyst|viewer [--name <name>] [--password <pw>]
+  hatchery operator password <workspace> <login> [--password <pw>]
+  hatchery operator list <workspace>
   hatchery customer <phone|nick|id…> [--workspace <slug>] [--kind <kind>] [--unmask]
   hatchery import <file.csv|.xlsx> [--workspace <slug>] [--format <id> | --mapping <mapping.json>] [--dry-run]
   hatchery score [--workspace <slug>] [--top 10]
@@ -22,6 +26,7 @@ Uses DATABASE_URL when set, else the embedded database in HATCHERY_DATA_DIR (./.
 const commands: Record<string, (args: string[]) => Promise<void>> = {
   workspace: runWorkspace,
   key: runKey,
+  operator: runOperator,
   customer: runCustomer,
   import: runImport,
   score: runScore,

@@ -1,15 +1,16 @@
 /** What the server, the CLI and benchmarks may use. Everything else in core is internal. */
-export { listAudit } from './audit/audit.queries.ts';
+export { listAuditLog } from './audit/list-audit.ts';
 export { type Config, loadConfig } from './config.ts';
 export { findCustomers } from './customers/find-customers.ts';
 export { type Customer360, getCustomer360, type Viewer } from './customers/get-customer-360.ts';
+export { listCustomers, summariseCustomers } from './customers/list-customers.ts';
 export { type ConflictStatus, listMergeConflicts } from './customers/list-merge-conflicts.ts';
 export { undoMerge } from './customers/undo-merge.ts';
 export { createDb, type Db, type DbHandle, type Engine } from './db/create-db.ts';
 export { migrateToLatest } from './db/migrate.ts';
 export { openDatabase } from './db/open-database.ts';
 export { DEFAULT_DEMO, type DemoOptions, generateDemoEvents } from './demo/generate-demo.ts';
-export { DEMO_SLUG, ensureDemo } from './demo/load-demo.ts';
+export { DEMO_SLUG, type DemoLogin, ensureDemo } from './demo/load-demo.ts';
 export {
   EVENT_KINDS,
   EventEnvelopeSchema,
@@ -22,6 +23,11 @@ export { type EventOutcome, ingestEvents } from './events/ingest-events.ts';
 export { IDENTITY_KINDS, type IdentityKind } from './identities/identity.schema.ts';
 export { getImport, getImportProblems } from './imports/get-import.ts';
 export { type ImportInput, type ImportResult, importFile } from './imports/import-file.ts';
+export { createOperator, listOperators, setOperatorPassword } from './operators/create-operator.ts';
+export { LOCKOUT, SESSION_HOURS } from './operators/lockout.ts';
+export { PERMISSIONS, type Permission, ROLE_PERMISSIONS, ROLES, type Role } from './operators/roles.ts';
+export { authenticateSession, type LoginInput, logIn, logOut } from './operators/sessions.ts';
+export { getOverview, type Overview } from './overview/get-overview.ts';
 export { getCustomerScores } from './scoring/get-customer-scores.ts';
 export { getScoringRun, getValueModel, listTagCounts, previewValueModel } from './scoring/get-scoring.ts';
 export { listRankings } from './scoring/list-rankings.ts';
@@ -38,5 +44,6 @@ export {
   listApiKeys,
   revokeApiKey,
 } from './workspaces/api-keys.ts';
+export { can, requirePermission } from './workspaces/caller.ts';
 export { createWorkspace, getWorkspace, listWorkspaces } from './workspaces/create-workspace.ts';
 export type { Workspace } from './workspaces/workspace.ts';

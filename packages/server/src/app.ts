@@ -1,16 +1,21 @@
-import { AppError, authenticateApiKey } from '@hatchery/core';
+import { AppError } from '@hatchery/core';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { authenticate } from './auth.ts';
 import type { Deps, Env } from './context.ts';
 import { STATUS } from './errors.ts';
 import { openApiDocument } from './openapi.ts';
+import { auditRoutes } from './routes/audit.ts';
+import { consoleRoutes } from './routes/console.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { eventRoutes } from './routes/events.ts';
 import { importRoutes } from './routes/imports.ts';
 import { mergeConflictRoutes } from './routes/merge-conflicts.ts';
 import { mergeRoutes } from './routes/merges.ts';
+import { overviewRoutes } from './routes/overview.ts';
 import { rankingRoutes } from './routes/rankings.ts';
 import { scoringRunRoutes } from './routes/scoring-runs.ts';
+import { sessionRoutes } from './routes/session.ts';
 import { tagRoutes } from './routes/tags.ts';
 import { valueModelRoutes } from './routes/value-model.ts';
 
@@ -32,15 +37,8 @@ export function createApp(deps: Deps) {
     },
   });
   v1.use(async (c, next) => (c.req.path.startsWith('/v1/imports') ? next() : jsonLimit(c, next)));
-  v1.use(async (c, next) => {
-    const header = c.req.header('authorization') ?? '';
-    const key = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
-    if (key === '') {
-      throw new AppError('unauthorized', 'send an API key as "Authorization: Bearer <key>"');
-    }
-    c.set('caller', await authenticateApiKey(deps.db, deps.config.masterSecret, key));
-    await next();
-  });
+  v1.use(authenticate(deps));
+  v1.route('/session', sessionRoutes(deps));
   v1.route('/events', eventRoutes(deps));
   v1.route('/customers', customerRoutes(deps));
   v1.route('/merges', mergeRoutes(deps));
@@ -50,7 +48,12 @@ export function createApp(deps: Deps) {
   v1.route('/scoring-runs', scoringRunRoutes(deps));
   v1.route('/value-model', valueModelRoutes(deps));
   v1.route('/tags', tagRoutes(deps));
+  v1.route('/overview', overviewRoutes(deps));
+  v1.route('/audit', auditRoutes(deps));
   app.route('/v1', v1);
+  if (deps.consoleDir !== undefined) {
+    app.route('/', consoleRoutes(deps.consoleDir));
+  }
 
   app.notFound((c) =>
     c.json({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` } }, 404),

@@ -7,6 +7,7 @@ export const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   batch_too_large: 413,
   file_too_large: 413,
   unauthorized: 401,
+  too_many_attempts: 429,
   forbidden: 403,
   not_found: 404,
   conflict: 409,

@@ -8,7 +8,9 @@ import {
   ValueModelSchema,
 } from '@hatchery/core';
 import { z } from 'zod';
+import { CSRF_HEADER, SESSION_COOKIE } from './auth.ts';
 import { STATUS } from './errors.ts';
+import { LoginSchema } from './routes/session.ts';
 
 /**
  * The API's OpenAPI 3.1 description, served at /openapi.json. Request bodies come from the same
@@ -41,10 +43,20 @@ export function openApiDocument() {
       title: 'Hatchery API',
       version: '0.1.0',
       description:
-        'One customer profile across shops and WeCom. Every /v1 call needs an API key of one workspace.',
+        'One customer profile across shops and WeCom. Every /v1 call needs an API key of one workspace, ' +
+        `or the console's session cookie (${SESSION_COOKIE}); changes made with the cookie also need the header ` +
+        `${CSRF_HEADER}: 1. Operators may do what their role allows (README: roles).`,
     },
     components: {
-      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'hk_… API key' } },
+      securitySchemes: {
+        apiKey: { type: 'http', scheme: 'bearer', description: 'hk_… API key' },
+        session: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: SESSION_COOKIE,
+          description: 'set by POST /v1/session',
+        },
+      },
       schemas: {
         Event: {
           ...schema(EventEnvelopeSchema),
@@ -67,7 +79,7 @@ export function openApiDocument() {
         },
       },
     },
-    security: [{ apiKey: [] }],
+    security: [{ apiKey: [] }, { session: [] }],
     paths: {
       '/v1/events': {
         post: {
@@ -96,20 +108,84 @@ export function openApiDocument() {
               '{ summary, results }',
               'one result per event, in order; stored events are committed',
             ),
-            ...errors('invalid_request', 'unauthorized', 'batch_too_large'),
+            ...errors('invalid_request', 'unauthorized', 'forbidden', 'batch_too_large'),
+          },
+        },
+      },
+      '/v1/session': {
+        post: {
+          summary:
+            'Log in an operator: sets the HttpOnly, SameSite=Strict session cookie (Secure over https)',
+          security: [],
+          requestBody: { required: true, content: { 'application/json': { schema: schema(LoginSchema) } } },
+          responses: {
+            '200': json('{ workspace, operator, role, permissions }', 'logged in'),
+            ...errors('invalid_request', 'unauthorized', 'too_many_attempts'),
+          },
+        },
+        get: {
+          summary: 'Who is calling: workspace, operator, role and permissions',
+          responses: {
+            '200': json('{ workspace, operator, role, permissions }', 'the caller'),
+            ...errors('unauthorized'),
+          },
+        },
+        delete: {
+          summary: 'Log out: ends the session and clears the cookie',
+          responses: { '200': json('{ ok }', 'logged out'), ...errors('unauthorized', 'forbidden') },
+        },
+      },
+      '/v1/overview': {
+        get: {
+          summary:
+            'Customers and buyers, buyers by shop, the overlap between shops, orders per month (workspace time zone)',
+          responses: { '200': json('Overview', 'the figures'), ...errors('unauthorized', 'forbidden') },
+        },
+      },
+      '/v1/audit': {
+        get: {
+          summary: 'The audit log, newest first (admins): logins, unmasks, undos, imports…',
+          parameters: [
+            {
+              name: 'limit',
+              in: 'query',
+              schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
+            },
+            {
+              name: 'before',
+              in: 'query',
+              schema: { type: 'integer' },
+              description: 'next_before of the previous page',
+            },
+          ],
+          responses: {
+            '200': json('{ entries, next_before }', 'newest first'),
+            ...errors('invalid_request', 'unauthorized', 'forbidden'),
           },
         },
       },
       '/v1/customers': {
         get: {
-          summary: 'Find customers by any identity (a phone in any spelling, a nick, a pin, an openid…)',
+          summary:
+            'Without q: customers in id order, keyset-paged ({ customers, next_after }). With q: find customers by any identity (a phone in any spelling, a nick, a pin, an openid…) ({ customer_ids, customers })',
           parameters: [
-            { name: 'q', in: 'query', required: true, schema: { type: 'string', maxLength: 256 } },
+            { name: 'q', in: 'query', schema: { type: 'string', maxLength: 256 } },
+            {
+              name: 'limit',
+              in: 'query',
+              schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
+            },
+            {
+              name: 'after',
+              in: 'query',
+              schema: { type: 'integer' },
+              description: 'next_after of the previous page',
+            },
             { name: 'kind', in: 'query', schema: { type: 'string', enum: [...IDENTITY_KINDS] } },
             { name: 'scope', in: 'query', schema: { type: 'string' } },
           ],
           responses: {
-            '200': json('{ customer_ids }', 'matching customers'),
+            '200': json('{ customers, next_after } or { customer_ids, customers }', 'a page, or the matches'),
             ...errors('invalid_request', 'unauthorized'),
           },
         },
@@ -150,7 +226,7 @@ export function openApiDocument() {
           parameters: [id],
           responses: {
             '200': json('{ undo_id, restored_customer_id, identity_ids }', 'undone'),
-            ...errors('unauthorized', 'not_found', 'conflict'),
+            ...errors('unauthorized', 'forbidden', 'not_found', 'conflict'),
           },
         },
       },
@@ -180,7 +256,7 @@ export function openApiDocument() {
           },
           responses: {
             '202': json('Import', 'the import, running'),
-            ...errors('invalid_request', 'unauthorized', 'file_too_large'),
+            ...errors('invalid_request', 'unauthorized', 'forbidden', 'file_too_large'),
           },
         },
       },

@@ -17,12 +17,13 @@ export async function insertAudit(
     .execute();
 }
 
-export function listAudit(db: Db, workspaceId: number, limit: number) {
-  return db
+export function listAudit(db: Db, workspaceId: number, page: { limit: number; before?: number | undefined }) {
+  let query = db
     .selectFrom('audit_log')
     .select(['id', 'actor', 'action', 'target', 'detail', 'created_at'])
-    .where('workspace_id', '=', workspaceId)
-    .orderBy('id', 'desc')
-    .limit(limit)
-    .execute();
+    .where('workspace_id', '=', workspaceId);
+  if (page.before !== undefined) {
+    query = query.where('id', '<', page.before);
+  }
+  return query.orderBy('id', 'desc').limit(page.limit).execute();
 }

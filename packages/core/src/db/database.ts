@@ -304,6 +304,35 @@ export interface PendingOrderItemsTable {
   received_at: CreatedAt;
 }
 
+export type OperatorRole = 'admin' | 'operator' | 'analyst' | 'viewer';
+
+export interface OperatorsTable {
+  workspace_id: number;
+  id: Generated<number>;
+  /** Lowercase, unique in the workspace; what the operator types on the login page. */
+  login: string;
+  display_name: string;
+  role: OperatorRole;
+  /** argon2id in the PHC string format (parameters and salt travel with the hash). */
+  password_hash: string;
+  /** Failed logins since the last success or lockout; reaching the limit locks the operator. */
+  failed_logins: Generated<number>;
+  locked_until: Timestamp | null;
+  created_at: CreatedAt;
+  disabled_at: Timestamp | null;
+}
+
+export interface OperatorSessionsTable {
+  workspace_id: number;
+  id: Generated<number>;
+  operator_id: number;
+  /** sha256 of the cookie's token; the token itself is never stored. */
+  token_hash: Uint8Array;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   api_keys: ApiKeysTable;
@@ -326,4 +355,6 @@ export interface Database {
   customer_scores: CustomerScoresTable;
   customer_tags: CustomerTagsTable;
   pending_order_items: PendingOrderItemsTable;
+  operators: OperatorsTable;
+  operator_sessions: OperatorSessionsTable;
 }

@@ -228,6 +228,37 @@ create table merge_conflicts (
   constraint merge_conflicts_workspace_id_source_event_id_key UNIQUE (workspace_id, source, event_id)
 );
 
+create table operator_sessions (
+  workspace_id bigint not null,
+  id bigint generated always as identity not null,
+  operator_id bigint not null,
+  token_hash bytea not null,
+  created_at timestamp with time zone not null default now(),
+  expires_at timestamp with time zone not null,
+  revoked_at timestamp with time zone,
+  constraint operator_sessions_pkey PRIMARY KEY (workspace_id, id),
+  constraint operator_sessions_token_hash_key UNIQUE (token_hash),
+  constraint operator_sessions_workspace_id_operator_id_fkey FOREIGN KEY (workspace_id, operator_id) REFERENCES operators(workspace_id, id)
+);
+
+create table operators (
+  workspace_id bigint not null,
+  id bigint generated always as identity not null,
+  login text not null,
+  display_name text not null,
+  role text not null,
+  password_hash text not null,
+  failed_logins integer not null default 0,
+  locked_until timestamp with time zone,
+  created_at timestamp with time zone not null default now(),
+  disabled_at timestamp with time zone,
+  constraint operators_login_check CHECK ((login ~ '^[a-z0-9][a-z0-9._-]{0,62}$'::text)),
+  constraint operators_pkey PRIMARY KEY (workspace_id, id),
+  constraint operators_role_check CHECK ((role = ANY (ARRAY['admin'::text, 'operator'::text, 'analyst'::text, 'viewer'::text]))),
+  constraint operators_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES workspaces(id),
+  constraint operators_workspace_id_login_key UNIQUE (workspace_id, login)
+);
+
 create table orders (
   workspace_id bigint not null,
   shop text not null,
@@ -307,5 +338,6 @@ CREATE INDEX events_named_person ON events USING btree (workspace_id, ((properti
 CREATE INDEX identities_customer ON identities USING btree (workspace_id, customer_id);
 CREATE INDEX identity_moves_from ON identity_moves USING btree (workspace_id, from_customer_id);
 CREATE INDEX identity_moves_to ON identity_moves USING btree (workspace_id, to_customer_id);
+CREATE INDEX operator_sessions_operator ON operator_sessions USING btree (workspace_id, operator_id);
 CREATE INDEX orders_anchor ON orders USING btree (workspace_id, anchor_identity_id);
 CREATE INDEX orders_customer ON orders USING btree (workspace_id, customer_id, paid_at DESC);

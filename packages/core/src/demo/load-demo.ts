@@ -4,15 +4,28 @@ import type { Db } from '../db/create-db.ts';
 import { refreshStatistics } from '../db/refresh-statistics.ts';
 import { MAX_BATCH } from '../events/event.schema.ts';
 import { ingestEvents } from '../events/ingest-events.ts';
+import { createOperator, setOperatorPassword } from '../operators/create-operator.ts';
+import { findOperatorByLogin } from '../operators/operators.queries.ts';
+import type { Role } from '../operators/roles.ts';
+import { randomToken } from '../shared/crypto.ts';
+import { rescoreWorkspace } from '../scoring/rescore-workspace.ts';
 import { createApiKey } from '../workspaces/api-keys.ts';
 import { createWorkspace } from '../workspaces/create-workspace.ts';
-import { toWorkspace } from '../workspaces/workspace.ts';
+import { toWorkspace, type Workspace } from '../workspaces/workspace.ts';
 import { findWorkspaceBySlug } from '../workspaces/workspaces.queries.ts';
 import { DEFAULT_DEMO, type DemoOptions, generateDemoEvents } from './generate-demo.ts';
 
 export const DEMO_SLUG = 'demo';
 
 export type DemoProgress = (done: number, total: number) => void;
+
+export type DemoLogin = { login: string; role: Role; password: string };
+
+/** The console logins of the demo brand: an admin who may do everything and a viewer who sees masked data. */
+const DEMO_OPERATORS: readonly { login: string; role: Role; displayName: string }[] = [
+  { login: 'admin', role: 'admin', displayName: '演示管理员' },
+  { login: 'viewer', role: 'viewer', displayName: '演示访客' },
+];
 
 /**
  * Makes sure the demo brand exists: on first run it is generated and fed through the same
@@ -24,11 +37,12 @@ export async function ensureDemo(
   config: { masterSecret: Buffer; dataDir: string },
   onProgress: DemoProgress,
   options: DemoOptions = DEFAULT_DEMO,
-): Promise<{ slug: string; apiKey: string; created: boolean }> {
+): Promise<{ slug: string; apiKey: string; created: boolean; logins: DemoLogin[] }> {
   const keyFile = join(config.dataDir, 'demo-api-key');
   const existing = await findWorkspaceBySlug(db, DEMO_SLUG);
   if (existing && existsSync(keyFile)) {
-    return { slug: DEMO_SLUG, apiKey: readFileSync(keyFile, 'utf8').trim(), created: false };
+    const logins = await ensureDemoOperators(db, toWorkspace(existing, config.masterSecret), config.dataDir);
+    return { slug: DEMO_SLUG, apiKey: readFileSync(keyFile, 'utf8').trim(), created: false, logins };
   }
   // The key file is written last, so its absence means the load never finished (or never
   // started). Sending everything again is safe: events already stored are duplicates.
@@ -42,7 +56,34 @@ export async function ensureDemo(
     onProgress(start + batch.length, events.length);
   }
   await refreshStatistics(db);
+  // The brand's scores as of the demo's last day, so rankings and explanations are there at once.
+  await rescoreWorkspace(db, workspace, { actor: 'demo', now: options.end });
+  const logins = await ensureDemoOperators(db, workspace, config.dataDir);
   const { key } = await createApiKey(db, workspace, { name: 'demo', canUnmask: true });
   writeFileSync(keyFile, `${key}\n`, { mode: 0o600 });
-  return { slug: DEMO_SLUG, apiKey: key, created: !existing };
+  return { slug: DEMO_SLUG, apiKey: key, created: !existing, logins };
+}
+
+/**
+ * The demo's console logins, with random passwords kept (owner-readable) in the data folder so
+ * every start can print them; a data folder from before the console gets them on its next start.
+ * Only the demo workspace ever has generated passwords.
+ */
+async function ensureDemoOperators(db: Db, workspace: Workspace, dataDir: string): Promise<DemoLogin[]> {
+  const file = join(dataDir, 'demo-logins.json');
+  if (existsSync(file)) {
+    return JSON.parse(readFileSync(file, 'utf8')) as DemoLogin[];
+  }
+  const logins: DemoLogin[] = [];
+  for (const op of DEMO_OPERATORS) {
+    const password = `demo-${randomToken(9)}`;
+    if (await findOperatorByLogin(db, workspace.id, op.login)) {
+      await setOperatorPassword(db, workspace, op.login, password, 'demo');
+    } else {
+      await createOperator(db, workspace, { ...op, password }, 'demo');
+    }
+    logins.push({ login: op.login, role: op.role, password });
+  }
+  writeFileSync(file, `${JSON.stringify(logins, null, 2)}\n`, { mode: 0o600 });
+  return logins;
 }

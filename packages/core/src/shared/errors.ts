@@ -9,8 +9,10 @@ export const ErrorCodes = {
   batch_too_large: 'batch_too_large',
   /** An uploaded file is larger than an upload may be. */
   file_too_large: 'file_too_large',
-  /** No API key, an unknown key or a revoked key. */
+  /** No API key or session, an unknown or revoked key, an expired or ended session, a wrong password. */
   unauthorized: 'unauthorized',
+  /** Too many failed logins: the operator is locked for a while. */
+  too_many_attempts: 'too_many_attempts',
   /** The caller is known but its key or role does not allow this (for example unmasking). */
   forbidden: 'forbidden',
   /** The thing asked for does not exist in this workspace. */

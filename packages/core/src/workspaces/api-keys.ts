@@ -1,6 +1,8 @@
 import type { Db } from '../db/create-db.ts';
+import { apiKeyPermissions } from '../operators/roles.ts';
 import { randomToken, sha256 } from '../shared/crypto.ts';
 import { AppError } from '../shared/errors.ts';
+import type { Caller } from './caller.ts';
 import { toWorkspace, type Workspace } from './workspace.ts';
 import {
   findApiKeyByHash,
@@ -10,8 +12,7 @@ import {
   revokeApiKeyRow,
 } from './workspaces.queries.ts';
 
-/** Who is calling: one workspace, one key, and whether it may see identities unmasked. */
-export type Caller = Readonly<{ workspace: Workspace; apiKeyId: number; canUnmask: boolean }>;
+export type { Caller } from './caller.ts';
 
 const PREFIX = 'hk_';
 
@@ -52,7 +53,11 @@ export async function authenticateApiKey(db: Db, masterSecret: Buffer, key: stri
   }
   return Object.freeze({
     workspace: toWorkspace(ws, masterSecret),
+    actor: `api_key:${row.id}`,
+    role: 'api_key',
     apiKeyId: row.id,
+    operator: null,
     canUnmask: row.can_unmask,
+    permissions: new Set(apiKeyPermissions(row.can_unmask)),
   });
 }

@@ -2,12 +2,13 @@ import { AppError, ingestEvents, MAX_BATCH } from '@hatchery/core';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Deps, Env } from '../context.ts';
+import { needs } from '../permissions.ts';
 import { parse, readJson } from '../validate.ts';
 
 const BatchSchema = z.object({ events: z.array(z.unknown()).min(1) }).strict();
 
 export function eventRoutes(deps: Deps) {
-  return new Hono<Env>().post('/', async (c) => {
+  return new Hono<Env>().post('/', needs('events.write'), async (c) => {
     const body = parse(BatchSchema, await readJson(c.req.raw));
     if (body.events.length > MAX_BATCH) {
       throw new AppError(

@@ -5,6 +5,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { startInBackground } from '../background.ts';
 import type { Deps, Env } from '../context.ts';
+import { needs } from '../permissions.ts';
 import { receiveUpload } from '../receive-upload.ts';
 import { parse } from '../validate.ts';
 
@@ -33,7 +34,7 @@ const IdSchema = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER)
 
 export function importRoutes(deps: Deps) {
   return new Hono<Env>()
-    .post('/', async (c) => {
+    .post('/', needs('imports.create'), async (c) => {
       const upload = await receiveUpload(c.req.raw, {
         maxFileBytes: deps.uploads?.maxFileBytes ?? MAX_UPLOAD_BYTES,
         tempDir: deps.uploads?.tempDir ?? tmpdir(),
@@ -56,7 +57,7 @@ export function importRoutes(deps: Deps) {
             format: form.format,
             mapping: form.mapping === undefined ? undefined : parseJson(form.mapping),
             dryRun: form.dry_run === 'true',
-            actor: `api_key:${caller.apiKeyId}`,
+            actor: caller.actor,
             onStart: (importId) => {
               started = true;
               onStart(importId);
@@ -71,11 +72,11 @@ export function importRoutes(deps: Deps) {
         throw error;
       }
     })
-    .get('/:id', async (c) => {
+    .get('/:id', needs('imports.read'), async (c) => {
       const id = parse(IdSchema, c.req.param('id'));
       return c.json(await getImport(deps.db, c.get('caller').workspace, id));
     })
-    .get('/:id/problems', async (c) => {
+    .get('/:id/problems', needs('imports.read'), async (c) => {
       const id = parse(IdSchema, c.req.param('id'));
       const page = parse(ProblemsSchema, c.req.query());
       return c.json(

@@ -2,6 +2,7 @@ import { listMergeConflicts } from '@hatchery/core';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Deps, Env } from '../context.ts';
+import { needs } from '../permissions.ts';
 import { parse } from '../validate.ts';
 
 const ListSchema = z.object({
@@ -11,7 +12,7 @@ const ListSchema = z.object({
 });
 
 export function mergeConflictRoutes(deps: Deps) {
-  return new Hono<Env>().get('/', async (c) => {
+  return new Hono<Env>().get('/', needs('customers.read'), async (c) => {
     const options = parse(ListSchema, c.req.query());
     return c.json(await listMergeConflicts(deps.db, c.get('caller').workspace, options));
   });

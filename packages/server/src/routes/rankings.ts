@@ -2,6 +2,7 @@ import { listRankings } from '@hatchery/core';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Deps, Env } from '../context.ts';
+import { needs } from '../permissions.ts';
 import { parse } from '../validate.ts';
 
 const RankingSchema = z.object({
@@ -11,7 +12,7 @@ const RankingSchema = z.object({
 });
 
 export function rankingRoutes(deps: Deps) {
-  return new Hono<Env>().get('/', async (c) => {
+  return new Hono<Env>().get('/', needs('customers.read'), async (c) => {
     const page = parse(RankingSchema, c.req.query());
     return c.json(await listRankings(deps.db, c.get('caller').workspace, page));
   });

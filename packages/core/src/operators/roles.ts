@@ -1,0 +1,61 @@
+/**
+ * Who may do what. One table, read by the server before it calls a use case and by the console
+ * to hide what a role cannot use; README.md shows the same matrix.
+ */
+export const ROLES = ['admin', 'operator', 'analyst', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PERMISSIONS = [
+  /** Search, list and read customers (identities masked), the overview, merge conflicts. */
+  'customers.read',
+  /** See identities unmasked; every unmask is audited. */
+  'customers.unmask',
+  /** Undo a merge. */
+  'merges.undo',
+  /** Read imports and their reports. */
+  'imports.read',
+  /** Upload shop exports. */
+  'imports.create',
+  /** Send events through the API. */
+  'events.write',
+  /** Start a rescoring of the workspace. */
+  'scores.rescore',
+  /** Change the workspace's settings: the value model (weights, bands, KOC rule, activity thresholds). */
+  'settings.manage',
+  /** Read the audit log. */
+  'audit.read',
+  /** Create and manage operators. */
+  'operators.manage',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const READ: readonly Permission[] = ['customers.read', 'imports.read'];
+const CHANGE_DATA: readonly Permission[] = [
+  ...READ,
+  'imports.create',
+  'merges.undo',
+  'events.write',
+  'scores.rescore',
+];
+
+export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = Object.freeze({
+  admin: PERMISSIONS,
+  // Operators work with customers every day (a customer on the phone): they may unmask, audited.
+  operator: [...CHANGE_DATA, 'customers.unmask'],
+  // Analysts read everything in aggregate and will export segments; personal data stays masked.
+  analyst: READ,
+  viewer: READ,
+});
+
+/**
+ * API keys are the brand's own integrations: they change data and settings (a brand scripts its
+ * value model), but never read the audit log or manage operators.
+ */
+export function apiKeyPermissions(canUnmask: boolean): readonly Permission[] {
+  const keys: readonly Permission[] = [...CHANGE_DATA, 'settings.manage'];
+  return canUnmask ? [...keys, 'customers.unmask'] : keys;
+}
+
+export function isRole(value: string): value is Role {
+  return (ROLES as readonly string[]).includes(value);
+}
