@@ -2,8 +2,12 @@ import { fileURLToPath } from 'node:url';
 import { ensureDemo, loadConfig, openDatabase, progressBar } from '@hatchery/core';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
+import { startJobs } from './jobs.ts';
 
-/** `npm start`: open (and migrate) the database, load the demo brand if missing, serve the API. */
+/**
+ * `npm start`: open (and migrate) the database, load the demo brand if missing, start the jobs
+ * (the nightly rescoring), serve the API and the console.
+ */
 const config = loadConfig();
 const handle = await openDatabase(config, 'server');
 const where = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`;
@@ -12,6 +16,8 @@ console.log(`Hatchery: database ready (${where})`);
 const demo = config.demo
   ? await ensureDemo(handle.db, config, progressBar('loading the demo brand (events)'))
   : null;
+
+const jobs = await startJobs(handle, config.masterSecret);
 
 // Built by `npm start`'s prestart step (scripts/build-console.ts) when missing or stale.
 const consoleDir = fileURLToPath(new URL('../../console/dist', import.meta.url));
@@ -42,10 +48,13 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     }
     stopping = true;
     server.close(() => {
-      handle.close().then(
-        () => process.exit(0),
-        () => process.exit(1),
-      );
+      jobs
+        .stop()
+        .then(() => handle.close())
+        .then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
     });
   });
 }

@@ -7,7 +7,17 @@ export type Engine = 'pglite' | 'postgres';
 
 export type Db = Kysely<Database>;
 
-export type DbHandle = { db: Db; engine: Engine; close: () => Promise<void> };
+/**
+ * An open database. `pglite` (embedded) and `databaseUrl` (a server) are for the job queue, which
+ * opens its own connections or, on PGlite, must run multi-statement scripts; all else uses `db`.
+ */
+export type DbHandle = {
+  db: Db;
+  engine: Engine;
+  close: () => Promise<void>;
+  pglite?: PGlite;
+  databaseUrl?: string;
+};
 
 const INT8 = 20;
 const INT8_ARRAY = 1016;
@@ -44,11 +54,11 @@ export async function createDb(options: {
     // pool discards it and opens a new one on the next query.
     pool.on('error', (error) => console.error(`idle PostgreSQL connection closed: ${error.message}`));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, engine: 'postgres', close: () => db.destroy() };
+    return { db, engine: 'postgres', close: () => db.destroy(), databaseUrl: options.databaseUrl };
   }
   const pglite = await PGlite.create(options.dataDir, {
     parsers: { [INT8]: parseInt8, [INT8_ARRAY]: parseInt8Array },
   });
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
-  return { db, engine: 'pglite', close: () => db.destroy() };
+  return { db, engine: 'pglite', close: () => db.destroy(), pglite };
 }

@@ -1,0 +1,61 @@
+import { type DbHandle, getWorkspace, listWorkspaces, rescoreWorkspace } from '@hatchery/core';
+import { fromPglite, PgBoss } from 'pg-boss';
+
+/** The nightly full rescoring: 03:00 in each workspace's own time zone. */
+export const NIGHTLY_RESCORE = { queue: 'rescore-workspace', cron: '0 3 * * *' } as const;
+
+/** New workspaces get their schedule within this long without a restart. */
+const RESYNC_MS = 10 * 60 * 1000;
+
+export type Jobs = { boss: PgBoss; syncSchedules: () => Promise<void>; stop: () => Promise<void> };
+
+/**
+ * Durable jobs and cron (pg-boss, in its own `pgboss` schema of the same database): every
+ * workspace is rescored each night, and a night missed while no process ran is made up once
+ * when one starts again. Any number of server processes may run this; pg-boss hands each job
+ * to one of them.
+ */
+export async function startJobs(handle: DbHandle, masterSecret: Buffer): Promise<Jobs> {
+  const boss = handle.pglite
+    ? new PgBoss({ db: fromPglite(handle.pglite), backend: 'pglite' })
+    : new PgBoss({ connectionString: handle.databaseUrl ?? '', max: 2 });
+  boss.on('error', (error: unknown) =>
+    console.error(`jobs: ${error instanceof Error ? error.message : error}`),
+  );
+  await boss.start();
+  await boss.createQueue(NIGHTLY_RESCORE.queue);
+
+  const syncSchedules = async () => {
+    for (const ws of await listWorkspaces(handle.db)) {
+      // Keyed by workspace, so saving it again only updates it (a changed time zone included).
+      await boss.schedule(
+        NIGHTLY_RESCORE.queue,
+        NIGHTLY_RESCORE.cron,
+        { workspace: ws.slug },
+        { tz: ws.time_zone, key: ws.slug, missed: 'once', singletonKey: ws.slug },
+      );
+    }
+  };
+  await syncSchedules();
+  const resync = setInterval(() => {
+    syncSchedules().catch((error: unknown) => console.error(`jobs: schedules not synced: ${String(error)}`));
+  }, RESYNC_MS);
+  resync.unref();
+
+  await boss.work<{ workspace: string }>(NIGHTLY_RESCORE.queue, async ([job]) => {
+    if (!job) {
+      return;
+    }
+    const workspace = await getWorkspace(handle.db, masterSecret, job.data.workspace);
+    await rescoreWorkspace(handle.db, workspace, { actor: 'nightly' });
+  });
+
+  return {
+    boss,
+    syncSchedules,
+    stop: async () => {
+      clearInterval(resync);
+      await boss.stop({ graceful: true, timeout: 10_000 });
+    },
+  };
+}
