@@ -49,7 +49,7 @@ export async function undoMerge(
     const moved = await moveIdentities(trx, ws, still, move.from_customer_id);
     await setMergedInto(trx, ws, [move.from_customer_id], null);
     await reattachMoved(trx, ws, profile!, moved);
-    await maintainAggregates(trx, workspace, { eventPks: [], moved: [profile!, move.from_customer_id] });
+    await maintainAggregates(trx, workspace, { events: [], moved: [profile!, move.from_customer_id] });
     const undo = await insertMove(trx, ws, {
       from: profile!,
       to: move.from_customer_id,

@@ -89,7 +89,7 @@ export async function ingestEvents(
         properties: event.properties,
       };
     });
-    const eventPks = await insertEvents(trx, workspace.id, rows);
+    await insertEvents(trx, workspace.id, rows);
     await upsertOrders(trx, workspace.id, orderChanges(fresh, rows));
     await upsertMemberships(trx, workspace.id, membershipChanges(fresh, rows));
 
@@ -114,7 +114,7 @@ export async function ingestEvents(
     await maintainAggregates(
       trx,
       workspace,
-      { eventPks, moved: [...moved], newIdentityKeys: resolution.newKeys },
+      { events: rows, moved: [...moved], newIdentityKeys: resolution.newKeys },
       now,
     );
 

@@ -48,21 +48,31 @@ function activityOf(scope: RawBuilder<unknown>, timeZone: string) {
     from counts c left join masks m using (customer_id)`;
 }
 
-/** Adds the activity of the events `eventPks` to their customers' rows, skipping `except`. */
+/** An event of a batch, as the batch stored it. */
+export type BatchEvent = {
+  customerId: number;
+  anchorIdentityId: number;
+  kind: string;
+  occurredAt: Date;
+  properties: Record<string, unknown>;
+};
+
+/**
+ * Adds the activity of a batch's events to their customers' rows. The events come from memory:
+ * they were just written, and reading them back would cost as much as writing them.
+ */
 export async function applyActivity(
   db: Db,
   workspaceId: number,
   timeZone: string,
-  eventPks: readonly number[],
-  except: readonly number[],
+  events: readonly BatchEvent[],
 ) {
-  if (eventPks.length === 0) {
+  if (events.length === 0) {
     return;
   }
   const scope = sql`
-    select customer_id, kind, occurred_at from events
-    where workspace_id = ${workspaceId} and id = any(${eventPks}::bigint[])
-      and customer_id <> all(${except}::bigint[])`;
+    select * from unnest(${events.map((e) => e.customerId)}::bigint[], ${events.map((e) => e.kind)}::text[],
+      ${events.map((e) => e.occurredAt.toISOString())}::timestamptz[]) as u(customer_id, kind, occurred_at)`;
   await sql`
     insert into customer_stats as s (workspace_id, customer_id, messages, pats_given, checkins, questionnaires,
                                      shares, referrals, interaction_weight, active_mask, last_active_day)
@@ -137,15 +147,12 @@ function customersIn(workspaceId: number, customerIds: readonly number[] | null)
 }
 
 /**
- * Re-reads the purchase, content and received-pat columns of `customerIds` (all of them when
- * null) from orders, contents and the pats that name any of their identities.
- *
+ * Re-reads the purchase columns of `customerIds` (all live customers when null) from orders.
  * A purchase is a paid order not wholly refunded; purchase days are business days in the
  * workspace's time zone (same-day orders are one purchase, as the peers count them); money is
- * net of refunds. Received pats count distinct people, so that one friend patting all day
- * adds one.
+ * net of refunds.
  */
-export async function refreshDerived(
+export async function refreshPurchases(
   db: Db,
   workspaceId: number,
   timeZone: string,
@@ -175,42 +182,81 @@ export async function refreshDerived(
     ), sh as materialized (
       select customer_id, array_agg(distinct shop order by shop) as shops
       from days cross join unnest(days.shops) as shop group by customer_id
-    ), c as materialized (
-      select k.customer_id, count(*) filter (where t.published_at is not null)::int as posts,
-        sum(t.exposure)::bigint as exposure, sum(t.engagement)::bigint as engagement
-      from k cross join lateral (
+    ), v as materialized (
+      select k.customer_id, p.orders, p.order_days, p.net_fen, p.first_day_fen, p.first_order_at, p.last_order_at,
+        sh.shops
+      from k left join p using (customer_id) left join sh using (customer_id)
+    )
+    update customer_stats s set
+      orders = coalesce(v.orders, 0), order_days = coalesce(v.order_days, 0), net_fen = coalesce(v.net_fen, 0),
+      first_day_fen = coalesce(v.first_day_fen, 0), first_order_at = v.first_order_at,
+      last_order_at = v.last_order_at, shops = coalesce(v.shops, '{}')
+    from v
+    where s.workspace_id = ${workspaceId} and s.customer_id = v.customer_id`.execute(db);
+}
+
+/** Re-reads the content columns of `customerIds` (all when null) from contents. */
+export async function refreshContents(db: Db, workspaceId: number, customerIds: readonly number[] | null) {
+  if (customerIds !== null && customerIds.length === 0) {
+    return;
+  }
+  await sql`
+    with k as materialized (select id as customer_id from ${customersIn(workspaceId, customerIds)} k),
+    v as materialized (
+      select k.customer_id, count(t.*) filter (where t.published_at is not null)::int as posts,
+        coalesce(sum(t.exposure), 0)::bigint as exposure, coalesce(sum(t.engagement), 0)::bigint as engagement
+      from k left join lateral (
         select * from contents where workspace_id = ${workspaceId} and customer_id = k.customer_id offset 0
-      ) t
+      ) t on true
       group by k.customer_id
-    ), r as materialized (
-      select k.customer_id, count(distinct e.customer_id) filter (where e.customer_id <> k.customer_id)::int as pats
+    )
+    update customer_stats s set posts = v.posts, exposure = v.exposure, engagement = v.engagement
+    from v where s.workspace_id = ${workspaceId} and s.customer_id = v.customer_id`.execute(db);
+}
+
+/**
+ * Re-reads received pats of `customerIds` (all when null): distinct people who patted any of
+ * their identities, so that one friend patting all day adds one.
+ */
+export async function refreshPatsReceived(
+  db: Db,
+  workspaceId: number,
+  customerIds: readonly number[] | null,
+) {
+  if (customerIds !== null && customerIds.length === 0) {
+    return;
+  }
+  await sql`
+    with k as materialized (select id as customer_id from ${customersIn(workspaceId, customerIds)} k),
+    v as materialized (
+      select k.customer_id,
+        count(distinct e.customer_id) filter (where e.customer_id <> k.customer_id)::int as pats
       from k
-      cross join lateral (
+      left join lateral (
         select value_hash from identities where workspace_id = ${workspaceId} and customer_id = k.customer_id offset 0
-      ) i
-      cross join lateral (
+      ) i on true
+      left join lateral (
         select customer_id from events
         where workspace_id = ${workspaceId} and kind = 'pat'
           and properties #>> '{target,key}' = encode(i.value_hash, 'hex')
         offset 0
-      ) e
+      ) e on true
       group by k.customer_id
-    ), v as materialized (
-      select k.customer_id, p.orders, p.order_days, p.net_fen, p.first_day_fen, p.first_order_at, p.last_order_at,
-        sh.shops, c.posts, c.exposure, c.engagement, r.pats
-      from k
-      left join p using (customer_id)
-      left join sh using (customer_id)
-      left join c using (customer_id)
-      left join r using (customer_id)
     )
-    update customer_stats s set
-      orders = coalesce(v.orders, 0), order_days = coalesce(v.order_days, 0), net_fen = coalesce(v.net_fen, 0),
-      first_day_fen = coalesce(v.first_day_fen, 0), first_order_at = v.first_order_at, last_order_at = v.last_order_at, shops = coalesce(v.shops, '{}'),
-      posts = coalesce(v.posts, 0), exposure = coalesce(v.exposure, 0), engagement = coalesce(v.engagement, 0),
-      pats_received = coalesce(v.pats, 0)
-    from v
-    where s.workspace_id = ${workspaceId} and s.customer_id = v.customer_id`.execute(db);
+    update customer_stats s set pats_received = v.pats
+    from v where s.workspace_id = ${workspaceId} and s.customer_id = v.customer_id`.execute(db);
+}
+
+/** All three re-reads: after merges and undos, and for a rebuild (`customerIds` null: everyone). */
+export async function refreshDerived(
+  db: Db,
+  workspaceId: number,
+  timeZone: string,
+  customerIds: readonly number[] | null,
+) {
+  await refreshPurchases(db, workspaceId, timeZone, customerIds);
+  await refreshContents(db, workspaceId, customerIds);
+  await refreshPatsReceived(db, workspaceId, customerIds);
 }
 
 /** Makes sure every live customer of `customerIds` has a row, and merged-away ones have none. */
@@ -231,62 +277,74 @@ export async function settleRows(db: Db, workspaceId: number, customerIds: reado
   }
 }
 
-/** Customers of the given events, and of the people their pats name. */
-export async function customersTouchedBy(db: Db, workspaceId: number, eventPks: readonly number[]) {
-  if (eventPks.length === 0) {
+/** Customers holding the identities with these keys (hex HMACs), one index probe each. */
+export async function customersOfKeys(db: Db, workspaceId: number, keys: readonly string[]) {
+  if (keys.length === 0) {
     return [];
   }
   const { rows } = await sql<{ customer_id: number }>`
-    select customer_id from events where workspace_id = ${workspaceId} and id = any(${eventPks}::bigint[])
-    union
-    select i.customer_id from events e
-    join identities i on i.workspace_id = ${workspaceId}
-      and i.value_hash = decode(e.properties #>> '{target,key}', 'hex')
-    where e.workspace_id = ${workspaceId} and e.id = any(${eventPks}::bigint[]) and e.kind = 'pat'`.execute(
-    db,
-  );
+    select distinct i.customer_id from unnest(${keys}::text[]) as k
+    cross join lateral (
+      select customer_id from identities
+      where workspace_id = ${workspaceId} and value_hash = decode(k, 'hex') offset 0
+    ) i`.execute(db);
   return rows.map((r) => r.customer_id);
 }
 
-/** Customers named as pat targets by identities that are new in this batch (their pats came first). */
+/** Of identities new in a batch, the customers of those some earlier pat named: their pats now count. */
 export async function customersNamedBy(db: Db, workspaceId: number, identityKeys: readonly string[]) {
   if (identityKeys.length === 0) {
     return [];
   }
-  const { rows } = await sql<{ customer_id: number }>`
-    select distinct i.customer_id from identities i
-    where i.workspace_id = ${workspaceId} and i.value_hash = any(${identityKeys.map((k) => Buffer.from(k, 'hex'))}::bytea[])
-      and exists (select 1 from events e where e.workspace_id = ${workspaceId} and e.kind = 'pat'
-                  and e.properties #>> '{target,key}' = encode(i.value_hash, 'hex'))`.execute(db);
-  return rows.map((r) => r.customer_id);
+  const { rows } = await sql<{ key: string }>`
+    select k as key from unnest(${identityKeys}::text[]) as k
+    where exists (
+      select 1 from events
+      where workspace_id = ${workspaceId} and kind = 'pat' and properties #>> '{target,key}' = k
+      offset 0
+    )`.execute(db);
+  return customersOfKeys(
+    db,
+    workspaceId,
+    rows.map((r) => r.key),
+  );
 }
 
 /**
- * Folds content.published and content.metrics events into contents. Metrics are snapshots: the
- * latest one by occurrence time wins, so a late-arriving older snapshot changes nothing.
+ * Folds a batch's content.published and content.metrics events into contents and returns the
+ * customers whose contents changed. Metrics are snapshots: the latest by occurrence time wins, so
+ * a late-arriving older snapshot changes nothing. A content belongs to whoever published it; its
+ * customer is read from the anchor identity, which a regroup in the same batch may have moved.
  */
-export async function foldContents(db: Db, workspaceId: number, eventPks: readonly number[]) {
-  if (eventPks.length === 0) {
-    return;
+export async function foldContents(db: Db, workspaceId: number, events: readonly BatchEvent[]) {
+  const contentEvents = events.filter((e) => e.kind === 'content.published' || e.kind === 'content.metrics');
+  if (contentEvents.length === 0) {
+    return [];
   }
-  await sql`
+  const num = (e: BatchEvent, key: string) => Number(e.properties[key] ?? 0);
+  const ids = [...new Set(contentEvents.map((e) => String(e.properties.content_id)))];
+  // The owners before, too: a publication can take a content over from whoever reported its metrics.
+  const { rows: before } = await sql<{ customer_id: number }>`
+    select customer_id from contents where workspace_id = ${workspaceId} and content_id = any(${ids}::text[])`.execute(
+    db,
+  );
+  const { rows } = await sql<{ customer_id: number }>`
     with e as (
-      select * from events
-      where workspace_id = ${workspaceId} and id = any(${eventPks}::bigint[])
-        and kind in ('content.published', 'content.metrics')
+      select u.*, i.customer_id from unnest(
+        ${contentEvents.map((_, n) => n)}::int[], ${contentEvents.map((e) => e.kind)}::text[],
+        ${contentEvents.map((e) => String(e.properties.content_id))}::text[],
+        ${contentEvents.map((e) => e.anchorIdentityId)}::bigint[],
+        ${contentEvents.map((e) => e.occurredAt.toISOString())}::timestamptz[],
+        ${contentEvents.map((e) => (typeof e.properties.platform === 'string' ? e.properties.platform : null))}::text[],
+        ${contentEvents.map((e) => num(e, 'exposure'))}::bigint[],
+        ${contentEvents.map((e) => num(e, 'likes') + num(e, 'comments') + num(e, 'saves') + num(e, 'shares'))}::bigint[]
+      ) as u(n, kind, content_id, anchor_identity_id, occurred_at, platform, exposure, engagement)
+      join identities i on i.workspace_id = ${workspaceId} and i.id = u.anchor_identity_id
     ), published as (
-      select distinct on (properties ->> 'content_id') properties ->> 'content_id' as content_id,
-        customer_id, anchor_identity_id, properties ->> 'platform' as platform, occurred_at
-      from e where kind = 'content.published'
-      order by properties ->> 'content_id', occurred_at, id
+      select distinct on (content_id) * from e where kind = 'content.published' order by content_id, occurred_at, n
     ), metrics as (
-      select distinct on (properties ->> 'content_id') properties ->> 'content_id' as content_id,
-        customer_id, anchor_identity_id, occurred_at,
-        (properties ->> 'exposure')::bigint as exposure,
-        coalesce((properties ->> 'likes')::bigint, 0) + coalesce((properties ->> 'comments')::bigint, 0)
-          + coalesce((properties ->> 'saves')::bigint, 0) + coalesce((properties ->> 'shares')::bigint, 0) as engagement
-      from e where kind = 'content.metrics'
-      order by properties ->> 'content_id', occurred_at desc, id desc
+      select distinct on (content_id) * from e where kind = 'content.metrics'
+      order by content_id, occurred_at desc, n desc
     )
     insert into contents as t (workspace_id, content_id, customer_id, anchor_identity_id, platform, published_at,
                                exposure, engagement, metrics_at)
@@ -305,5 +363,7 @@ export async function foldContents(db: Db, workspaceId: number, eventPks: readon
                       else t.exposure end,
       engagement = case when excluded.metrics_at >= coalesce(t.metrics_at, '-infinity') then excluded.engagement
                         else t.engagement end,
-      metrics_at = greatest(t.metrics_at, excluded.metrics_at)`.execute(db);
+      metrics_at = greatest(t.metrics_at, excluded.metrics_at)
+    returning customer_id`.execute(db);
+  return [...before, ...rows].map((r) => r.customer_id);
 }

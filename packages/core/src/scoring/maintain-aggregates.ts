@@ -2,11 +2,14 @@ import type { Db } from '../db/create-db.ts';
 import type { Workspace } from '../workspaces/workspace.ts';
 import {
   applyActivity,
+  type BatchEvent,
   customersNamedBy,
-  customersTouchedBy,
+  customersOfKeys,
   foldContents,
   rebuildActivity,
-  refreshDerived,
+  refreshContents,
+  refreshPatsReceived,
+  refreshPurchases,
   settleRows,
 } from './aggregates.queries.ts';
 import { type Cutoffs, writeScoresOf } from './scores.queries.ts';
@@ -14,19 +17,25 @@ import { scoringClock } from './scoring-clock.ts';
 import { refreshDerivedTags } from './tags.queries.ts';
 import { findCurrentModel, findLastDoneRun, findModelVersion } from './value-models.queries.ts';
 
+export type { BatchEvent } from './aggregates.queries.ts';
+
 export type BatchEffects = {
-  /** Row ids of the events the batch stored. */
-  eventPks: readonly number[];
+  /** The events the batch stored, with the customer each was stored for. */
+  events: readonly BatchEvent[];
   /** Customers whose events changed hands (merges, regroups, undos): rebuilt from their events. */
   moved: readonly number[];
   /** Identities stored for the first time: pats that named them before now count for them. */
   newIdentityKeys?: readonly string[];
 };
 
+const ORDER_KINDS = new Set(['order.paid', 'order.refunded', 'order.items']);
+
 /**
  * Brings the aggregates, scores and tags of every customer a batch touched up to date, inside
  * the batch's transaction: a customer's tags and scores reflect an event as soon as it commits.
- * Scores are read against the cut-offs of the last full run (none before the first run).
+ * Each part is re-read only for the customers whose events can change it (orders for buyers,
+ * received pats for the people named), and everything for customers whose events moved. Scores
+ * are read against the cut-offs of the last full run (none before the first run).
  */
 export async function maintainAggregates(
   db: Db,
@@ -36,21 +45,36 @@ export async function maintainAggregates(
 ) {
   const ws = workspace.id;
   const tz = workspace.timeZone;
-  await foldContents(db, ws, effects.eventPks);
-  const touched = [
-    ...new Set([
-      ...(await customersTouchedBy(db, ws, effects.eventPks)),
-      ...(await customersNamedBy(db, ws, effects.newIdentityKeys ?? [])),
-      ...effects.moved,
-    ]),
+  const moved = new Set(effects.moved);
+  // Events of moved customers are counted by the rebuild; the customer they were stored for is
+  // among the moved ones even when a regroup in the batch re-pointed them.
+  const staying = effects.events.filter((e) => !moved.has(e.customerId));
+  const targetKeys = [
+    ...new Set(
+      effects.events.flatMap((e) => {
+        const key =
+          e.kind === 'pat' ? (e.properties.target as { key?: unknown } | undefined)?.key : undefined;
+        return typeof key === 'string' ? [key] : [];
+      }),
+    ),
   ];
+  const patted = [
+    ...(await customersOfKeys(db, ws, targetKeys)),
+    ...(await customersNamedBy(db, ws, effects.newIdentityKeys ?? [])),
+  ];
+  const contentOwners = await foldContents(db, ws, effects.events);
+  const buyers = staying.filter((e) => ORDER_KINDS.has(e.kind)).map((e) => e.customerId);
+  const touched = unique([...staying.map((e) => e.customerId), ...moved, ...patted, ...contentOwners]);
   if (touched.length === 0) {
     return;
   }
-  await rebuildActivity(db, ws, tz, effects.moved);
-  await applyActivity(db, ws, tz, effects.eventPks, effects.moved);
+
+  await rebuildActivity(db, ws, tz, [...moved]);
+  await applyActivity(db, ws, tz, staying);
   await settleRows(db, ws, touched);
-  await refreshDerived(db, ws, tz, touched);
+  await refreshPurchases(db, ws, tz, unique([...buyers, ...moved]));
+  await refreshContents(db, ws, unique([...contentOwners, ...moved]));
+  await refreshPatsReceived(db, ws, unique([...patted, ...moved]));
 
   const run = await findLastDoneRun(db, ws);
   const { config } =
@@ -72,4 +96,8 @@ export async function maintainAggregates(
     };
     await writeScoresOf(db, ws, scored, clock, touched);
   }
+}
+
+function unique(ids: readonly number[]): number[] {
+  return [...new Set(ids)];
 }
