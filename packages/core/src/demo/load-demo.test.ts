@@ -40,6 +40,20 @@ test('the demo loads once through ingestion, with progress, and a second start r
   expect(statSync(join(dataDir, 'demo-api-key')).mode & 0o777).toBe(0o600);
   const { rows } = await sql<{ n: number }>`select count(*)::int as n from events`.execute(h.db);
   expect(rows[0]?.n).toBe(total);
+  // Aggregates were rebuilt once for everyone, and the brand was scored.
+  const { rows: derived } = await sql<{ live: number; stats: number; scores: number; tagged: number }>`
+    select (select count(*)::int from customers where merged_into is null) as live,
+      (select count(*)::int from customer_stats) as stats,
+      (select count(*)::int from customer_scores) as scores,
+      (select count(distinct customer_id)::int from customer_tags where tag like 'activity:%') as tagged`.execute(
+    h.db,
+  );
+  expect(derived[0]).toEqual({
+    live: derived[0]!.live,
+    stats: derived[0]!.live,
+    scores: derived[0]!.live,
+    tagged: derived[0]!.live,
+  });
 
   const before = await snapshotTables(h.db);
   const second = await ensureDemo(h.db, { masterSecret: TEST_SECRET, dataDir }, () => {}, options);

@@ -7,6 +7,7 @@ import { ingestEvents } from '../events/ingest-events.ts';
 import { createOperator, setOperatorPassword } from '../operators/create-operator.ts';
 import { findOperatorByLogin } from '../operators/operators.queries.ts';
 import type { Role } from '../operators/roles.ts';
+import { rebuildAggregates } from '../scoring/rebuild-aggregates.ts';
 import { rescoreWorkspace } from '../scoring/rescore-workspace.ts';
 import { randomToken } from '../shared/crypto.ts';
 import { createApiKey } from '../workspaces/api-keys.ts';
@@ -52,11 +53,13 @@ export async function ensureDemo(
   const events = generateDemoEvents(options);
   for (let start = 0; start < events.length; start += MAX_BATCH) {
     const batch = events.slice(start, start + MAX_BATCH);
-    await ingestEvents(db, workspace, batch, { now: options.end, durable: false });
+    await ingestEvents(db, workspace, batch, { now: options.end, durable: false, deferAggregates: true });
     onProgress(start + batch.length, events.length);
   }
+  // Aggregates once for the whole brand, then its scores as of the demo's last day, so that rankings
+  // and explanations are there at once.
+  await rebuildAggregates(db, workspace, options.end);
   await refreshStatistics(db);
-  // The brand's scores as of the demo's last day, so rankings and explanations are there at once.
   await rescoreWorkspace(db, workspace, { actor: 'demo', now: options.end });
   const logins = await ensureDemoOperators(db, workspace, config.dataDir);
   const { key } = await createApiKey(db, workspace, { name: 'demo', canUnmask: true });

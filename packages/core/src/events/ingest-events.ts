@@ -32,6 +32,11 @@ export type IngestOptions = {
    * before the WAL reaches disk. A crash may lose the last batches, which a resend restores.
    */
   durable?: boolean;
+  /**
+   * True only for a bulk load that rebuilds the aggregates once when it is done
+   * (`rebuildAggregates`): the batches then skip keeping them, which is most of their cost.
+   */
+  deferAggregates?: boolean;
 };
 
 /**
@@ -111,12 +116,14 @@ export async function ingestEvents(
         moved.add(c);
       }
     }
-    await maintainAggregates(
-      trx,
-      workspace,
-      { events: rows, moved: [...moved], newIdentityKeys: resolution.newKeys },
-      now,
-    );
+    if (!options.deferAggregates) {
+      await maintainAggregates(
+        trx,
+        workspace,
+        { events: rows, moved: [...moved], newIdentityKeys: resolution.newKeys },
+        now,
+      );
+    }
 
     // Customers may have moved in a regroup: report where each event lives now.
     const settled = resolution.conflicts.length > 0 ? await findStoredEvents(trx, workspace.id, fresh) : null;
