@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { Db } from '../db/create-db.ts';
-import type { ValueModelConfig } from '../db/database.ts';
+import type { CustomerScoresTable, ValueModelConfig } from '../db/database.ts';
 
 export type RankingKind = 'total' | 'super_user' | 'second_tier' | 'koc_candidate';
 
@@ -35,21 +35,11 @@ export async function findRanking(
   return rows;
 }
 
-export type RankingRow = {
-  customer_id: number;
-  r: number;
-  f: number;
-  m: number;
-  rfm_group: string;
-  consumption: number;
-  interaction: number;
-  content: number;
-  social: number;
-  total: number;
-  koc: number;
-  band: 'super_user' | 'second_tier' | 'other';
-  koc_candidate: boolean;
-  scored_at: Date;
+export type RankingRow = Omit<
+  Selectable<CustomerScoresTable>,
+  'workspace_id' | 'run_id' | 'model_version'
+> & {
+  /** The customer's masked phone, or another masked identity when they have none. */
   display: string | null;
 };
 
