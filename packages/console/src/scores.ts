@@ -217,3 +217,22 @@ export function weightsSum(w: Weights): number {
 export function weightedTotal(values: Record<ValueName, number>, w: Weights): number {
   return VALUE_NAMES.reduce((n, v) => n + w[v] * values[v], 0);
 }
+
+/** What the server would refuse, said before it is sent (the server checks the same rules). */
+export function modelProblems(c: ValueModelConfig): MessageKey[] {
+  const problems: MessageKey[] = [];
+  if (Math.abs(weightsSum(c.weights) - 1) > 1e-9) {
+    problems.push('settings.weightsMustSum');
+  }
+  if (c.super_user_share <= 0) {
+    problems.push('settings.superShareZero');
+  }
+  if (c.super_user_share + c.second_tier_share > 1) {
+    problems.push('settings.sharesTooBig');
+  }
+  const d = c.activity_days;
+  if (!(d.very_active > d.active && d.active > d.occasional && d.occasional >= 1)) {
+    problems.push('settings.activityOrder');
+  }
+  return problems;
+}

@@ -19,8 +19,8 @@ import { api } from '../api.ts';
 import { AsyncView } from '../components/AsyncView.tsx';
 import { dateTime } from '../format.ts';
 import { useI18n } from '../i18n.tsx';
-import type { MessageKey } from '../i18n-dictionary.ts';
 import {
+  modelProblems,
   type PreviewRow,
   type RankingPage,
   type ScoringRun,
@@ -38,25 +38,6 @@ import { useApi } from '../use-api.ts';
 const PREVIEW_ROWS = 10;
 const PREVIEW_DEBOUNCE_MS = 400;
 const POLL_MS = 500;
-
-/** What the server would refuse, said before it is sent (the server checks the same rules). */
-export function modelProblems(c: ValueModelConfig): MessageKey[] {
-  const problems: MessageKey[] = [];
-  if (Math.abs(weightsSum(c.weights) - 1) > 1e-9) {
-    problems.push('settings.weightsMustSum');
-  }
-  if (c.super_user_share <= 0) {
-    problems.push('settings.superShareZero');
-  }
-  if (c.super_user_share + c.second_tier_share > 1) {
-    problems.push('settings.sharesTooBig');
-  }
-  const d = c.activity_days;
-  if (!(d.very_active > d.active && d.active > d.occasional && d.occasional >= 1)) {
-    problems.push('settings.activityOrder');
-  }
-  return problems;
-}
 
 /** The value model: weights with a live preview of who moves, bands, KOC rule, activity thresholds. */
 export function SettingsPage() {
