@@ -122,6 +122,22 @@ async function shot(page: Page, name: string, settle = false): Promise<void> {
   await page.screenshot({ path: join(shots, `${name}.png`) });
 }
 
+async function asApiPost<T>(path: string, body: unknown): Promise<T> {
+  const res = await fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  expect(res.status, path).toBe(200);
+  return (await res.json()) as T;
+}
+
+const VALUES = ['consumption', 'interaction', 'content', 'social'] as const;
+type Values = Record<(typeof VALUES)[number], number>;
+type Ranked = Values & { customer_id: number; display: string; total: number; band: string };
+/** How the console prints scores and totals. */
+const one = (n: number) => (Math.round(n * 10) / 10).toFixed(1);
+
 type Profile = {
   id: number;
   identities: { kind: string; value: string }[];
@@ -150,6 +166,13 @@ describe.skipIf(disabled)('console journeys on the demo brand', () => {
     expect(await page.getByTestId('chart-by-shop').locator('canvas').count()).toBe(1);
     expect(await page.getByText('客户数').count()).toBeGreaterThan(0);
     await shot(page, '02-overview', true);
+    // The value engine's charts, below the order figures.
+    await page.getByText('RFM 分组').waitFor();
+    expect(await page.getByTestId('chart-rfm-groups').locator('canvas').count()).toBe(1);
+    expect(await page.getByTestId('chart-activity').locator('canvas').count()).toBe(1);
+    await page.getByTestId('chart-value-distribution').scrollIntoViewIfNeeded();
+    await shot(page, '02-overview-values', true);
+    await page.evaluate('window.scrollTo(0, 0)');
     await page.getByRole('button', { name: 'English' }).click();
     await page.getByText('Buyers by shop').waitFor();
     await page.getByRole('menuitem', { name: 'Customers' }).waitFor();
@@ -234,6 +257,117 @@ describe.skipIf(disabled)('console journeys on the demo brand', () => {
     await page.context().close();
   });
 
+  test("rankings with their reasons; open the top super user and read a score's explanation", async () => {
+    const api = await asApi<{ rows: (Ranked & { reasons: { code: string }[] })[] }>(
+      '/v1/rankings?kind=super_user&limit=20',
+    );
+    const top = api.rows[0]!;
+    expect(top.reasons.map((r) => r.code)).toContain('super_user');
+
+    const page = await logIn('admin');
+    await page.getByRole('menuitem', { name: '排行榜' }).click();
+    const table = page.getByTestId('ranking');
+    await table.getByTestId('ranking-customer').first().waitFor();
+    expect(await table.getByTestId('ranking-customer').first().textContent()).toBe(top.display);
+    expect(await table.locator('tbody tr').count()).toBe(api.rows.length);
+    await table.locator('tbody tr').first().getByText('超级用户门槛').waitFor();
+    await shot(page, '10-rankings');
+
+    await page.getByRole('tab', { name: 'KOC候选' }).click();
+    await page.getByText('KOC候选按 KOC 分').waitFor();
+    await page.getByRole('tab', { name: '全部（按总分）' }).click();
+    await page.getByText('已显示 20 位').waitFor();
+    await page.getByRole('button', { name: '加载更多' }).click();
+    await page.getByText('已显示 40 位').waitFor();
+    const everyone = await asApi<{ rows: Ranked[] }>('/v1/rankings?kind=total&limit=40');
+    expect(await page.getByTestId('ranking-total').nth(39).textContent()).toBe(one(everyone.rows[39]!.total));
+
+    await page.getByRole('tab', { name: '超级用户' }).click();
+    await page.getByTestId('ranking-customer').first().click();
+    await page.getByText(`客户 ${top.customer_id}`).waitFor();
+    const scores = await asApi<{
+      total: number;
+      rfm: { group: { names: { zh: string } } | null };
+      values: Record<
+        string,
+        { score: number; contribution: number; parts: { input: string; value: number }[] }
+      >;
+    }>(`/v1/customers/${top.customer_id}/scores`);
+    const section = page.getByTestId('scores');
+    for (const name of ['消费价值', '互动价值', '内容价值', '社交价值']) {
+      await section.getByText(name).first().waitFor();
+    }
+    expect(await page.getByTestId('score-total').textContent()).toContain(one(scores.total));
+    await page.getByTestId('score-band').getByText('超级用户').waitFor();
+    // Open the social value's explanation: its centile, contribution and inputs, as the API says.
+    await section.getByRole('button', { name: /社交价值/ }).click();
+    const explain = page.getByTestId('explain-social');
+    await explain.getByRole('cell', { name: '分享', exact: true }).waitFor();
+    await explain.getByRole('cell', { name: '邀请', exact: true }).waitFor();
+    expect(await page.getByTestId('value-social-score').textContent()).toBe(
+      String(scores.values.social!.score),
+    );
+    expect(await page.getByTestId('value-social-contribution').textContent()).toBe(
+      one(scores.values.social!.contribution),
+    );
+    const referrals = scores.values.social!.parts.find((p) => p.input === 'referrals')!;
+    await explain.getByRole('row', { name: new RegExp(`邀请 ${referrals.value}`) }).waitFor();
+    if (scores.rfm.group) {
+      expect(await page.getByTestId('rfm-group').textContent()).toBe(scores.rfm.group.names.zh);
+    }
+    await page
+      .getByTestId('score-tags')
+      .getByText(/极其活跃|一般活跃|偶尔活跃|沉默/)
+      .first()
+      .waitFor();
+    await shot(page, '11-customer-360-scores', true);
+    await page.context().close();
+  });
+
+  test('an admin changes a weight, sees the preview, saves, follows the rescoring and sees the ranking change', async () => {
+    const before = await asApi<{ rows: Ranked[] }>('/v1/rankings?kind=total&limit=1');
+    const page = await logIn('admin');
+    await page.getByRole('menuitem', { name: '设置' }).click();
+    await page.getByTestId('time-zone').getByText('Asia/Shanghai').waitFor();
+    await page.getByTestId('preview').getByTestId('preview-total-new').first().waitFor();
+    await shot(page, '12-settings');
+
+    // 0.4 → 0.1 leaves the weights at 0.7: the console says so before the server would.
+    await page.getByRole('spinbutton', { name: '消费价值' }).fill('0.1');
+    await page.getByRole('spinbutton', { name: '消费价值' }).press('Tab');
+    await page.getByText('权重之和必须为 1').first().waitFor();
+    expect(await page.getByRole('button', { name: '保存并重新评分' }).isDisabled()).toBe(true);
+    await page.getByRole('spinbutton', { name: '互动价值' }).fill('0.5');
+    await page.getByRole('spinbutton', { name: '互动价值' }).press('Tab');
+    await page.getByText('合计 1.00').waitFor();
+    const weights = { consumption: 0.1, interaction: 0.5, content: 0.2, social: 0.2 };
+    const preview = await asApiPost<{ rows: { total_new: number }[] }>('/v1/value-model/preview', {
+      weights,
+      limit: 10,
+    });
+    await page
+      .getByTestId('preview')
+      .getByTestId('preview-total-new')
+      .first()
+      .getByText(one(preview.rows[0]!.total_new), { exact: true })
+      .waitFor();
+    await shot(page, '12-settings-preview');
+
+    await page.getByRole('button', { name: '保存并重新评分' }).click();
+    await page.getByTestId('new-ranking').getByText('重新评分完成').waitFor({ timeout: 60_000 });
+    const after = await asApi<{ rows: Ranked[] }>('/v1/rankings?kind=total&limit=1');
+    const top = after.rows[0]!;
+    const expected = VALUES.reduce((n, v) => n + weights[v] * top[v], 0);
+    expect(top.total).toBeCloseTo(expected, 3);
+    expect(top.total).not.toBe(before.rows[0]!.total);
+    await page.getByTestId('new-ranking-total').first().getByText(one(top.total), { exact: true }).waitFor();
+    expect(await page.getByTestId('new-ranking-customer').first().textContent()).toBe(top.display);
+    await shot(page, '13-settings-rescored');
+    const model = await asApi<{ version: number; config: { weights: Values } }>('/v1/value-model');
+    expect(model.config.weights).toEqual(weights);
+    await page.context().close();
+  });
+
   test('a viewer sees masked phones, has no unmask, undo or upload, and the API refuses the unmask', async () => {
     const page = await logIn('viewer');
     expect(await page.getByRole('menuitem', { name: '审计日志' }).count()).toBe(0);
@@ -250,6 +384,24 @@ describe.skipIf(disabled)('console journeys on the demo brand', () => {
     expect(refused.status).toBe(403);
     expect(refused.body).not.toContain(merged.phone);
     await shot(page, '09-customer-360-viewer');
+
+    // Settings are read-only for a viewer, and the server refuses a change anyway.
+    await page.getByRole('menuitem', { name: '设置' }).click();
+    await page.getByTestId('settings-read-only').waitFor();
+    expect(await page.getByRole('button', { name: '保存并重新评分' }).count()).toBe(0);
+    expect(await page.getByRole('spinbutton', { name: '消费价值' }).isDisabled()).toBe(true);
+    const put = await page.evaluate(async () => {
+      const model = (await (await fetch('/v1/value-model')).json()) as { config: unknown };
+      const res = await fetch('/v1/value-model', {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', 'x-hatchery-request': '1' },
+        body: JSON.stringify(model.config),
+      });
+      return { status: res.status, body: await res.text() };
+    });
+    expect(put.status).toBe(403);
+    expect(put.body).toContain('forbidden');
+    await shot(page, '14-settings-viewer');
     await page.getByRole('menuitem', { name: '数据导入' }).click();
     await page.getByText('你的角色不能上传文件').waitFor();
     await page.getByRole('button', { name: '退出登录' }).click();

@@ -8,6 +8,8 @@ import { CustomersPage } from './pages/Customers.tsx';
 import { ImportsPage } from './pages/Imports.tsx';
 import { LoginPage } from './pages/Login.tsx';
 import { OverviewPage } from './pages/Overview.tsx';
+import { RankingsPage } from './pages/Rankings.tsx';
+import { SettingsPage } from './pages/Settings.tsx';
 import { Shell } from './Shell.tsx';
 import { SessionProvider } from './session.tsx';
 
@@ -35,6 +37,8 @@ export function App() {
           <Route path="/customers" element={<CustomersPage />} />
           <Route path="/customers/:id" element={<CustomerPage />} />
           <Route path="/imports" element={<ImportsPage />} />
+          <Route path="/rankings" element={<RankingsPage />} />
+          <Route path="/settings" element={<SettingsPage />} />
           {me.permissions.includes('audit.read') && <Route path="/audit" element={<AuditPage />} />}
           <Route path="*" element={<Navigate to="/" replace />} />
         </Routes>

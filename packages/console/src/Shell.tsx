@@ -1,4 +1,11 @@
-import { AuditOutlined, DashboardOutlined, TeamOutlined, UploadOutlined } from '@ant-design/icons';
+import {
+  AuditOutlined,
+  DashboardOutlined,
+  SettingOutlined,
+  TeamOutlined,
+  TrophyOutlined,
+  UploadOutlined,
+} from '@ant-design/icons';
 import { Button, Layout, Menu, Space, Tag, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { useLocation, useNavigate } from 'react-router';
@@ -15,7 +22,9 @@ export function Shell({ children }: { children: ReactNode }) {
   const items = [
     { key: '/', icon: <DashboardOutlined />, label: t('nav.overview') },
     { key: '/customers', icon: <TeamOutlined />, label: t('nav.customers') },
+    { key: '/rankings', icon: <TrophyOutlined />, label: t('nav.rankings') },
     { key: '/imports', icon: <UploadOutlined />, label: t('nav.imports') },
+    { key: '/settings', icon: <SettingOutlined />, label: t('nav.settings') },
     ...(can('audit.read') ? [{ key: '/audit', icon: <AuditOutlined />, label: t('nav.audit') }] : []),
   ];
   const selected = items

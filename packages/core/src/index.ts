@@ -29,6 +29,7 @@ export { PERMISSIONS, type Permission, ROLE_PERMISSIONS, ROLES, type Role } from
 export { authenticateSession, type LoginInput, logIn, logOut } from './operators/sessions.ts';
 export { getOverview, type Overview } from './overview/get-overview.ts';
 export { getCustomerScores } from './scoring/get-customer-scores.ts';
+export { getScoreDistribution, type ScoreDistribution } from './scoring/get-score-distribution.ts';
 export { getScoringRun, getValueModel, listTagCounts, previewValueModel } from './scoring/get-scoring.ts';
 export { listRankings } from './scoring/list-rankings.ts';
 export type { RankingKind } from './scoring/rankings.queries.ts';

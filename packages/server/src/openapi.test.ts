@@ -30,6 +30,7 @@ test('/openapi.json describes every route the app serves, with the events schema
     '/v1/merge-conflicts',
     '/v1/merges/{id}/undo',
     '/v1/overview',
+    '/v1/overview/scores',
     '/v1/rankings',
     '/v1/scoring-runs',
     '/v1/scoring-runs/{id}',

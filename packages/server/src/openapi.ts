@@ -142,6 +142,16 @@ export function openApiDocument() {
           responses: { '200': json('Overview', 'the figures'), ...errors('unauthorized', 'forbidden') },
         },
       },
+      '/v1/overview/scores': {
+        get: {
+          summary:
+            'How the last run spread the workspace: customers per RFM group, per band, KOC candidates, and per tenth of each of the four values',
+          responses: {
+            '200': json('{ run, customers, rfm_groups, bands, koc_candidates, values }', 'the counts'),
+            ...errors('unauthorized', 'forbidden'),
+          },
+        },
+      },
       '/v1/audit': {
         get: {
           summary: 'The audit log, newest first (admins): logins, unmasks, undos, imports…',

@@ -122,3 +122,26 @@ test('saving weights answers 202 with the rescoring it started; bad weights are 
   expect((await call('GET', '/v1/scoring-runs/999')).status).toBe(404);
   expect((await call('GET', '/v1/rankings?kind=everyone')).status).toBe(400);
 });
+
+test('the overview of scores counts every scored customer in each facet', async () => {
+  const res = await call('GET', '/v1/overview/scores');
+  expect(res.status).toBe(200);
+  const d = (await res.json()) as {
+    run: { id: number } | null;
+    customers: number;
+    rfm_groups: { code: string; customers: number }[];
+    bands: { band: string; customers: number }[];
+    values: Record<string, { from: number; customers: number }[]>;
+  };
+  expect(d.run).not.toBeNull();
+  expect(d.customers).toBe(20);
+  const sum = (xs: { customers: number }[]) => xs.reduce((n, x) => n + x.customers, 0);
+  expect(sum(d.rfm_groups)).toBe(20);
+  expect(sum(d.bands)).toBe(20);
+  expect(Object.keys(d.values).sort()).toEqual(['consumption', 'content', 'interaction', 'social']);
+  for (const buckets of Object.values(d.values)) {
+    expect(buckets.map((b) => b.from)).toEqual([0, 10, 20, 30, 40, 50, 60, 70, 80, 90]);
+    expect(sum(buckets)).toBe(20);
+  }
+  expect((await app.request('/v1/overview/scores')).status).toBe(401);
+});

@@ -22,6 +22,7 @@ import { useI18n } from '../i18n.tsx';
 import type { MessageKey } from '../i18n-dictionary.ts';
 import { useSession } from '../session.tsx';
 import { useApi } from '../use-api.ts';
+import { CustomerScoresSection } from './CustomerScores.tsx';
 
 const TIMELINE_PAGE = 20;
 
@@ -89,6 +90,7 @@ function Profile({
           <Descriptions.Item label={t('customer.created')}>{at(c.created_at)}</Descriptions.Item>
         </Descriptions>
       </Card>
+      <CustomerScoresSection customerId={c.id} />
       <Row gutter={16}>
         <Col span={12}>
           <Card

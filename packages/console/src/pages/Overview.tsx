@@ -5,6 +5,7 @@ import { Chart, type ChartOption } from '../components/Chart.tsx';
 import { yuan } from '../format.ts';
 import { useI18n } from '../i18n.tsx';
 import { useApi } from '../use-api.ts';
+import { OverviewScores } from './OverviewScores.tsx';
 
 type Overview = {
   time_zone: string;
@@ -19,7 +20,12 @@ export function OverviewPage() {
   const loaded = useApi<Overview>('/v1/overview');
   return (
     <AsyncView loaded={loaded} isEmpty={(o) => o.totals.customers === 0}>
-      {(o) => <OverviewCharts overview={o} />}
+      {(o) => (
+        <>
+          <OverviewCharts overview={o} />
+          <OverviewScores />
+        </>
+      )}
     </AsyncView>
   );
 }
