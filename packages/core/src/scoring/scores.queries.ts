@@ -58,7 +58,13 @@ function weighted(terms: Readonly<Record<string, number>>, logOfEach: boolean) {
 
 /** The raw signals of every customer of a workspace (or of `customerIds`), as of the clock. */
 export function signals(workspaceId: number, clock: ScoringClock, customerIds: readonly number[] | null) {
-  const only = customerIds === null ? sql`true` : sql`customer_id = any(${customerIds}::bigint[])`;
+  // A few customers are looked up one index probe each (see aggregates.queries.ts on "offset 0").
+  const rows =
+    customerIds === null
+      ? sql`select * from customer_stats where workspace_id = ${workspaceId}`
+      : sql`select c.* from unnest(${customerIds}::bigint[]) as k(id) cross join lateral (
+              select * from customer_stats where workspace_id = ${workspaceId} and customer_id = k.id offset 0
+            ) c`;
   return sql`
     select *,
       ${num(LOG_SCALE)} * ln(1 + ${weighted(INTERACTION_TERMS, false)}) as interaction_raw,
@@ -71,7 +77,7 @@ export function signals(workspaceId: number, clock: ScoringClock, customerIds: r
         interaction_weight / recency_weight(${clock.asOf.toISOString()}::timestamptz) as recent_interaction,
         messages, checkins, pats_given, questionnaires,
         pats_received, posts, exposure, engagement, shares, referrals
-      from customer_stats where workspace_id = ${workspaceId} and ${only}
+      from (${rows}) cs
     ) s`;
 }
 

@@ -17,14 +17,23 @@ export async function refreshDerivedTags(
   if (customerIds !== null && customerIds.length === 0) {
     return;
   }
-  const only = (column: string) =>
-    customerIds === null ? sql`true` : sql`${sql.ref(column)} = any(${customerIds}::bigint[])`;
+  // The customers' rows one index probe each (see aggregates.queries.ts on why "offset 0"), then
+  // the tags they should have; old derived tags are found through the same customers, never by
+  // scanning the workspace's tags.
+  const stats =
+    customerIds === null
+      ? sql`select customer_id, shops, active_mask, last_active_day from customer_stats
+            where workspace_id = ${workspaceId}`
+      : sql`select c.* from unnest(${customerIds}::bigint[]) as k(id) cross join lateral (
+              select customer_id, shops, active_mask, last_active_day from customer_stats
+              where workspace_id = ${workspaceId} and customer_id = k.id offset 0
+            ) c`;
   const d = model.activity_days;
   await sql`
-    with s as (
+    with s as materialized (
       select customer_id, shops, active_days_in(active_mask, last_active_day, ${clock.today}::int, 30) as days
-      from customer_stats where workspace_id = ${workspaceId} and ${only('customer_id')}
-    ), desired as (
+      from (${stats}) st
+    ), desired as materialized (
       select customer_id,
         case when days >= ${d.very_active}::int then 'activity:very_active'
              when days >= ${d.active}::int then 'activity:active'
@@ -37,9 +46,10 @@ export async function refreshDerivedTags(
       select customer_id, 'shop:' || shop, 'channel', jsonb_build_object('shop', shop)
       from s cross join lateral unnest(shops) as shop
     ), gone as (
-      delete from customer_tags t
-      where t.workspace_id = ${workspaceId} and t.source in ('activity', 'channel') and ${only('t.customer_id')}
-        and not exists (select 1 from desired d where d.customer_id = t.customer_id and d.tag = t.tag)
+      delete from customer_tags t using s
+      where t.workspace_id = ${workspaceId} and t.customer_id = s.customer_id
+        and t.source in ('activity', 'channel')
+        and (t.customer_id, t.tag) not in (select customer_id, tag from desired)
     )
     insert into customer_tags (workspace_id, customer_id, tag, source, since, reason)
     select ${workspaceId}, customer_id, tag, source, ${clock.asOf.toISOString()}::timestamptz, reason from desired
