@@ -1,6 +1,6 @@
 import { type RawBuilder, sql } from 'kysely';
 import { businessDay } from '../scoring/calendar-day.ts';
-import type { Comparison, FieldName, Filter, TagPredicate } from './filter.schema.ts';
+import { type Comparison, FIELDS, type FieldName, type Filter, type TagPredicate } from './filter.schema.ts';
 
 /**
  * Compiles a validated filter to a SQL condition: a pure function from the tree to a Kysely
@@ -62,9 +62,10 @@ const SQL_TYPE: Readonly<Record<FieldName, string>> = {
   'scores.interaction': 'int',
   'scores.content': 'int',
   'scores.social': 'int',
-  // real, like the column: a value is rounded to single precision before it is compared
-  'scores.total': 'real',
-  'scores.koc': 'real',
+  // Single-precision columns: the value is rounded to single precision here (see `rounded`) and
+  // bound as float8, because binding it as real would refuse values that underflow (5e-324).
+  'scores.total': 'float8',
+  'scores.koc': 'float8',
   'scores.band': 'text',
   'scores.koc_candidate': 'boolean',
 };
@@ -97,11 +98,14 @@ const SQL_OPS = {
   '>=': sql.raw('>='),
 } as const;
 
-const bound = (value: unknown, type: string) => sql`${value}::${sql.raw(type)}`;
-
 function comparison(node: Comparison, ctx: FilterContext): RawBuilder<boolean> {
   const column = fieldSql(node.field, ctx);
+  const single = FIELDS[node.field].type === 'number';
   const type = SQL_TYPE[node.field];
+  // real columns compare with float8 values by widening, which is exact: rounding the value to
+  // single precision first makes `total = 33.333332` mean what the displayed total says.
+  const bound = (value: unknown, sqlType: string) =>
+    sql`${single && typeof value === 'number' ? Math.fround(value) : value}::${sql.raw(sqlType)}`;
   let condition: RawBuilder<unknown>;
   switch (node.op) {
     case 'between':

@@ -136,7 +136,8 @@ function scalarSchema(spec: FieldSpec): z.ZodType<Scalar> {
     case 'integer':
       return integer;
     case 'number':
-      return z.number();
+      // scores are 0–100; the bound keeps single-precision rounding finite
+      return z.number().min(-1e9).max(1e9);
     case 'boolean':
       return z.boolean();
     default:
