@@ -36,6 +36,32 @@ export type { RankingKind } from './scoring/rankings.queries.ts';
 export { type RescoreResult, rescoreWorkspace } from './scoring/rescore-workspace.ts';
 export { saveValueModel } from './scoring/save-value-model.ts';
 export { ACTIVITY_TAGS, DEFAULT_VALUE_MODEL, ValueModelSchema } from './scoring/value-model.schema.ts';
+export {
+  EXPORT_FORMATS,
+  type ExportFormat,
+  exportSegment,
+  type SegmentExport,
+} from './segments/export-segment.ts';
+export { FIELDS, FilterDocSchema, parseFilter } from './segments/filter.schema.ts';
+export {
+  createSegment,
+  deleteSegment,
+  getSegment,
+  listSegmentCustomers,
+  listSegments,
+  previewSegment,
+  SegmentInputSchema,
+  updateSegment,
+} from './segments/manage-segments.ts';
+export {
+  createTagRule,
+  deleteTagRule,
+  listTagRules,
+  TagRuleInputSchema,
+  TagRuleUpdateSchema,
+  updateTagRule,
+} from './segments/manage-tag-rules.ts';
+export { addManualTag, ManualTagSchema, removeManualTag } from './segments/manual-tags.ts';
 export { AppError, type ErrorCode, ErrorCodes } from './shared/errors.ts';
 export { progressBar } from './shared/progress-bar.ts';
 export {

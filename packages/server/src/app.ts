@@ -15,7 +15,9 @@ import { mergeRoutes } from './routes/merges.ts';
 import { overviewRoutes } from './routes/overview.ts';
 import { rankingRoutes } from './routes/rankings.ts';
 import { scoringRunRoutes } from './routes/scoring-runs.ts';
+import { segmentRoutes } from './routes/segments.ts';
 import { sessionRoutes } from './routes/session.ts';
+import { tagRuleRoutes } from './routes/tag-rules.ts';
 import { tagRoutes } from './routes/tags.ts';
 import { valueModelRoutes } from './routes/value-model.ts';
 
@@ -48,6 +50,8 @@ export function createApp(deps: Deps) {
   v1.route('/scoring-runs', scoringRunRoutes(deps));
   v1.route('/value-model', valueModelRoutes(deps));
   v1.route('/tags', tagRoutes(deps));
+  v1.route('/tag-rules', tagRuleRoutes(deps));
+  v1.route('/segments', segmentRoutes(deps));
   v1.route('/overview', overviewRoutes(deps));
   v1.route('/audit', auditRoutes(deps));
   app.route('/v1', v1);

@@ -2,8 +2,12 @@ import {
   ErrorCodes,
   EVENT_KINDS,
   EventEnvelopeSchema,
+  EXPORT_FORMATS,
+  FIELDS,
+  FilterDocSchema,
   IDENTITY_KINDS,
   MAX_BATCH,
+  ManualTagSchema,
   PropertySchemas,
   ValueModelSchema,
 } from '@hatchery/core';
@@ -37,6 +41,30 @@ export function openApiDocument() {
     content: { 'application/json': { schema: { type: 'object', description: ref } } },
   });
   const id = { name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } };
+  const filterRef = { $ref: '#/components/schemas/Filter' };
+  // The filter schema is recursive; its self-references ("#") must point at its place in this document.
+  const filterSchema = JSON.parse(
+    JSON.stringify(schema(FilterDocSchema)).replaceAll('"$ref":"#"', '"$ref":"#/components/schemas/Filter"'),
+  ) as Record<string, unknown>;
+  const body = (properties: Record<string, unknown>, required: string[]) => ({
+    required: true,
+    content: {
+      'application/json': { schema: { type: 'object', properties, required, additionalProperties: false } },
+    },
+  });
+  const segmentBody = body({ name: { type: 'string', minLength: 1, maxLength: 100 }, filter: filterRef }, [
+    'name',
+    'filter',
+  ]);
+  const ruleBody = (withTag: boolean) =>
+    body(
+      {
+        ...(withTag ? { tag: { type: 'string', pattern: '^rule:.+', description: 'rule:<name>' } } : {}),
+        name: { type: 'string', minLength: 1, maxLength: 100 },
+        filter: filterRef,
+      },
+      withTag ? ['tag', 'name', 'filter'] : ['name', 'filter'],
+    );
   return {
     openapi: '3.1.0',
     info: {
@@ -63,6 +91,14 @@ export function openApiDocument() {
           description: `One event. \`properties\` follows the schema of its kind: ${EVENT_KINDS.map((k) => `properties.${k}`).join(', ')}. Identity kinds: ${IDENTITY_KINDS.join(', ')}.`,
         },
         ...properties,
+        Filter: {
+          ...filterSchema,
+          description: `A filter of the JSON filter language (packages/core/src/segments/FILTER-LANGUAGE.md). Fields: ${Object.entries(
+            FIELDS,
+          )
+            .map(([name, f]) => `${name} (${f.type})`)
+            .join(', ')}.`,
+        },
         Error: {
           type: 'object',
           properties: {
@@ -391,6 +427,159 @@ export function openApiDocument() {
         get: {
           summary: 'Every tag of the workspace with how many customers carry it',
           responses: { '200': json('{ tags }', 'by tag'), ...errors('unauthorized') },
+        },
+      },
+      '/v1/customers/{id}/tags': {
+        post: {
+          summary: 'Add a manual tag (manual:<name>, with a note) to a customer; audited',
+          parameters: [id],
+          requestBody: { content: { 'application/json': { schema: schema(ManualTagSchema) } } },
+          responses: {
+            '201': json('{ customer_id, created, tag, source, since, reason }', 'added'),
+            '200': json('{ customer_id, created, tag, source, since, reason }', 'already carried'),
+            ...errors('invalid_request', 'unauthorized', 'forbidden', 'not_found'),
+          },
+        },
+        delete: {
+          summary: 'Remove a manual tag from a customer; audited',
+          parameters: [
+            id,
+            { name: 'tag', in: 'query', required: true, schema: { type: 'string' } },
+            { name: 'note', in: 'query', schema: { type: 'string', maxLength: 500 } },
+          ],
+          responses: {
+            '204': { description: 'removed' },
+            ...errors('unauthorized', 'forbidden', 'not_found'),
+          },
+        },
+      },
+      '/v1/segments/preview': {
+        post: {
+          summary: 'How many customers a filter selects now (nothing is saved): the live count of a builder',
+          requestBody: body({ filter: filterRef }, ['filter']),
+          responses: { '200': json('{ count }', 'the count'), ...errors('invalid_request', 'unauthorized') },
+        },
+      },
+      '/v1/segments': {
+        get: {
+          summary: 'Saved segments, by name',
+          responses: { '200': json('{ segments }', 'the segments'), ...errors('unauthorized') },
+        },
+        post: {
+          summary: 'Save a segment (a named filter)',
+          requestBody: segmentBody,
+          responses: {
+            '201': json('Segment', 'saved'),
+            ...errors('invalid_request', 'unauthorized', 'forbidden', 'conflict'),
+          },
+        },
+      },
+      '/v1/segments/{id}': {
+        get: {
+          summary: 'A segment with its count as of now',
+          parameters: [id],
+          responses: { '200': json('Segment', 'with count'), ...errors('unauthorized', 'not_found') },
+        },
+        put: {
+          summary: 'Rename a segment or change its filter',
+          parameters: [id],
+          requestBody: segmentBody,
+          responses: {
+            '200': json('Segment', 'saved'),
+            ...errors('invalid_request', 'unauthorized', 'forbidden', 'not_found', 'conflict'),
+          },
+        },
+        delete: {
+          summary: 'Delete a segment',
+          parameters: [id],
+          responses: {
+            '204': { description: 'deleted' },
+            ...errors('unauthorized', 'forbidden', 'not_found'),
+          },
+        },
+      },
+      '/v1/segments/{id}/customers': {
+        get: {
+          summary: "A page of a segment's customers in id order: masked identity, key scores, tags",
+          parameters: [
+            id,
+            {
+              name: 'limit',
+              in: 'query',
+              schema: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+            },
+            {
+              name: 'cursor',
+              in: 'query',
+              schema: { type: 'string' },
+              description: 'next_cursor of the previous page',
+            },
+          ],
+          responses: {
+            '200': json('{ customers, next_cursor }', 'a page'),
+            ...errors('invalid_request', 'unauthorized', 'not_found'),
+          },
+        },
+      },
+      '/v1/segments/{id}/export': {
+        get: {
+          summary:
+            "A segment's customers as CSV or XLSX, streamed; identities masked, formula-like cells escaped; audited",
+          parameters: [
+            id,
+            {
+              name: 'format',
+              in: 'query',
+              schema: { type: 'string', enum: [...EXPORT_FORMATS], default: 'csv' },
+            },
+          ],
+          responses: {
+            '200': {
+              description: 'the file (Content-Disposition: attachment)',
+              content: {
+                'text/csv': { schema: { type: 'string' } },
+                'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {
+                  schema: { type: 'string', format: 'binary' },
+                },
+              },
+            },
+            ...errors('invalid_request', 'unauthorized', 'forbidden', 'not_found'),
+          },
+        },
+      },
+      '/v1/tag-rules': {
+        get: {
+          summary: 'Tag rules: tags (rule:<name>) carried by the customers a filter selects',
+          responses: { '200': json('{ rules }', 'by id'), ...errors('unauthorized') },
+        },
+        post: {
+          summary:
+            'Make a tag rule; the workspace is tagged at once, then kept in line by rescores and events',
+          requestBody: ruleBody(true),
+          responses: {
+            '201': json('TagRule', 'saved, with the customers tagged'),
+            ...errors('invalid_request', 'unauthorized', 'forbidden', 'conflict'),
+          },
+        },
+      },
+      '/v1/tag-rules/{id}': {
+        put: {
+          summary:
+            "Change a rule's name or filter (a new version); customers who keep the tag keep its since",
+          parameters: [id],
+          requestBody: ruleBody(false),
+          responses: {
+            '200': json('TagRule', 'saved'),
+            ...errors('invalid_request', 'unauthorized', 'forbidden', 'not_found'),
+          },
+        },
+        delete: {
+          summary: 'Delete a rule and take its tag from everyone',
+          parameters: [id],
+          responses: {
+            '204': { description: 'deleted' },
+            ...errors('unauthorized', 'forbidden', 'not_found'),
+          },
         },
       },
     },

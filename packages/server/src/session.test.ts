@@ -82,7 +82,7 @@ describe('sessions', () => {
     expect(await res.json()).toMatchObject({
       role: 'analyst',
       operator: { login: 'analyst' },
-      permissions: ['customers.read', 'imports.read'],
+      permissions: ['customers.export', 'customers.read', 'imports.read', 'segments.manage'],
     });
   });
 

@@ -333,6 +333,32 @@ export interface OperatorSessionsTable {
   revoked_at: Timestamp | null;
 }
 
+/** A saved filter (segments/filter.schema.ts validates `filter`); migration 0006. */
+export interface SegmentsTable {
+  workspace_id: number;
+  id: Generated<number>;
+  name: string;
+  filter: Json<unknown>;
+  created_by: string;
+  created_at: CreatedAt;
+  updated_by: string;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+/** A tag whose customers are those its filter selects (`rule:<name>`); migration 0006. */
+export interface TagRulesTable {
+  workspace_id: number;
+  id: Generated<number>;
+  tag: string;
+  name: string;
+  filter: Json<unknown>;
+  version: Generated<number>;
+  created_by: string;
+  created_at: CreatedAt;
+  updated_by: string;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   api_keys: ApiKeysTable;
@@ -357,4 +383,6 @@ export interface Database {
   pending_order_items: PendingOrderItemsTable;
   operators: OperatorsTable;
   operator_sessions: OperatorSessionsTable;
+  segments: SegmentsTable;
+  tag_rules: TagRulesTable;
 }

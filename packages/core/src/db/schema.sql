@@ -305,6 +305,39 @@ create table scoring_runs (
   constraint scoring_runs_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES workspaces(id)
 );
 
+create table segments (
+  workspace_id bigint not null,
+  id bigint generated always as identity not null,
+  name text not null,
+  filter jsonb not null,
+  created_by text not null,
+  created_at timestamp with time zone not null default now(),
+  updated_by text not null,
+  updated_at timestamp with time zone not null default now(),
+  constraint segments_name_check CHECK (((length(name) >= 1) AND (length(name) <= 100))),
+  constraint segments_pkey PRIMARY KEY (workspace_id, id),
+  constraint segments_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES workspaces(id),
+  constraint segments_workspace_id_name_key UNIQUE (workspace_id, name)
+);
+
+create table tag_rules (
+  workspace_id bigint not null,
+  id bigint generated always as identity not null,
+  tag text not null,
+  name text not null,
+  filter jsonb not null,
+  version integer not null default 1,
+  created_by text not null,
+  created_at timestamp with time zone not null default now(),
+  updated_by text not null,
+  updated_at timestamp with time zone not null default now(),
+  constraint tag_rules_name_check CHECK (((length(name) >= 1) AND (length(name) <= 100))),
+  constraint tag_rules_pkey PRIMARY KEY (workspace_id, id),
+  constraint tag_rules_tag_check CHECK ((tag ~ '^rule:.+'::text)),
+  constraint tag_rules_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES workspaces(id),
+  constraint tag_rules_workspace_id_tag_key UNIQUE (workspace_id, tag)
+);
+
 create table value_models (
   workspace_id bigint not null,
   version integer not null,

@@ -20,8 +20,17 @@ export const PERMISSIONS = [
   'events.write',
   /** Start a rescoring of the workspace. */
   'scores.rescore',
-  /** Change the workspace's settings: the value model (weights, bands, KOC rule, activity thresholds). */
+  /**
+   * Change the workspace's settings: the value model (weights, bands, KOC rule, activity thresholds)
+   * and the tag rules (a rule retags the whole workspace, so it is a setting, not a daily action).
+   */
   'settings.manage',
+  /** Save, edit and delete segments (saved filters); reading and counting them is customers.read. */
+  'segments.manage',
+  /** Add and remove manual tags on a customer (audited, with a note). */
+  'customers.tag',
+  /** Export a segment's customers as CSV or XLSX (identities masked; every export is audited). */
+  'customers.export',
   /** Read the audit log. */
   'audit.read',
   /** Create and manage operators. */
@@ -30,20 +39,24 @@ export const PERMISSIONS = [
 export type Permission = (typeof PERMISSIONS)[number];
 
 const READ: readonly Permission[] = ['customers.read', 'imports.read'];
+/** Analysts build and export segments: aggregate work that never shows personal data unmasked. */
+const ANALYSE: readonly Permission[] = [...READ, 'segments.manage', 'customers.export'];
 const CHANGE_DATA: readonly Permission[] = [
-  ...READ,
+  ...ANALYSE,
   'imports.create',
   'merges.undo',
   'events.write',
   'scores.rescore',
+  'customers.tag',
 ];
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = Object.freeze({
   admin: PERMISSIONS,
   // Operators work with customers every day (a customer on the phone): they may unmask, audited.
   operator: [...CHANGE_DATA, 'customers.unmask'],
-  // Analysts read everything in aggregate and will export segments; personal data stays masked.
-  analyst: READ,
+  // Analysts read everything in aggregate, save and export segments; personal data stays masked.
+  // They do not tag customers one by one: that is an operator's judgement about a person.
+  analyst: ANALYSE,
   viewer: READ,
 });
 

@@ -269,6 +269,15 @@ export async function settleRows(db: Db, workspaceId: number, customerIds: reado
     select ${workspaceId}, id from customers
     where workspace_id = ${workspaceId} and id = any(${customerIds}::bigint[]) and merged_into is null
     on conflict do nothing`.execute(db);
+  // Manual tags are an operator's word about a person, not derived state: they follow the person
+  // into the profile they merged into (derived and rule tags are recomputed there anyway).
+  await sql`
+    insert into customer_tags (workspace_id, customer_id, tag, source, since, reason)
+    select t.workspace_id, c.merged_into, t.tag, t.source, t.since, t.reason || jsonb_build_object('merged_from', c.id)
+    from customer_tags t join customers c on c.workspace_id = t.workspace_id and c.id = t.customer_id
+    where t.workspace_id = ${workspaceId} and t.source = 'manual' and c.id = any(${customerIds}::bigint[])
+      and c.merged_into is not null
+    on conflict do nothing`.execute(db);
   for (const table of ['customer_stats', 'customer_scores', 'customer_tags'] as const) {
     await sql`
       delete from ${sql.table(table)} t using customers c

@@ -1,4 +1,5 @@
 import type { Db } from '../db/create-db.ts';
+import { applyTagRules } from '../segments/apply-tag-rules.ts';
 import type { Workspace } from '../workspaces/workspace.ts';
 import {
   applyActivity,
@@ -96,6 +97,8 @@ export async function maintainAggregates(
     };
     await writeScoresOf(db, ws, scored, clock, touched);
   }
+  // Rule tags after the scores and derived tags their filters may read.
+  await applyTagRules(db, workspace, touched, now);
 }
 
 function unique(ids: readonly number[]): number[] {

@@ -1,5 +1,6 @@
 import type { Db } from '../db/create-db.ts';
 import { lockWorkspaceIngest } from '../events/events.queries.ts';
+import { applyTagRules } from '../segments/apply-tag-rules.ts';
 import type { Workspace } from '../workspaces/workspace.ts';
 import { fitLifetimeModels } from './fit-lifetime-models.ts';
 import { bandCutoffs, findCutoffs, lifetimeSample, setBands, writeAllScores } from './scores.queries.ts';
@@ -23,8 +24,8 @@ export type RescoreResult = { run_id: number; model_version: number; customers: 
 
 /**
  * Scores every customer of a workspace from their aggregates: finds the workspace's cut-offs,
- * writes every score, sets the super-user and second-tier bands, and brings the derived tags in
- * line. Ingestion waits while the scores are written, so no event's own update is overwritten by
+ * writes every score, sets the super-user and second-tier bands, and brings the derived and rule
+ * tags in line. Ingestion waits while the scores are written, so no event's own update is overwritten by
  * a score computed before it. The run is logged with its progress, its model version and the
  * cut-offs that later single-customer updates are scored against.
  */
@@ -56,6 +57,8 @@ export async function rescoreWorkspace(
       cutoffs.total = await bandCutoffs(trx, ws, model.config);
       await setBands(trx, ws, cutoffs.total);
       await refreshDerivedTags(trx, ws, model.config, { ...clock, modelVersion: model.version }, null);
+      // Rule tags last: their filters may read the scores and derived tags just written.
+      await applyTagRules(trx, workspace, null, now);
       await updateRun(trx, ws, runId, {
         status: 'done',
         progress: 1,

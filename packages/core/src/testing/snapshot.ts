@@ -22,6 +22,8 @@ const TABLES = [
   'customer_scores',
   'value_models',
   'scoring_runs',
+  'segments',
+  'tag_rules',
 ] as const;
 
 /** Every row of every table, in a stable order: equal snapshots mean nothing changed. */
