@@ -1,4 +1,5 @@
 import type { Db } from '../db/create-db.ts';
+import { lockWorkspaceIngest } from '../events/events.queries.ts';
 import type { Workspace } from '../workspaces/workspace.ts';
 import { rebuildAllActivity, refreshDerived } from './aggregates.queries.ts';
 
@@ -9,6 +10,7 @@ import { rebuildAllActivity, refreshDerived } from './aggregates.queries.ts';
  */
 export async function rebuildAggregates(db: Db, workspace: Workspace, onStep?: (step: string) => void) {
   await db.transaction().execute(async (trx) => {
+    await lockWorkspaceIngest(trx, workspace.id);
     onStep?.('activity');
     await rebuildAllActivity(trx, workspace.id, workspace.timeZone);
     onStep?.('derived');
