@@ -243,6 +243,16 @@ export async function setBands(db: Db, workspaceId: number, total: Cutoffs['tota
     where workspace_id = ${workspaceId} and total >= ${total.second_tier}::real`.execute(db);
 }
 
+/**
+ * Refreshes the planner's statistics of the scores and tags after a full run rewrote them: PGlite
+ * has no autovacuum at all, and PostgreSQL's may not have come round yet, so without this the
+ * first rankings and segment counts after a run are planned as if the tables were still empty
+ * (nested loops over a million rows).
+ */
+export async function analyzeScores(db: Db) {
+  await sql`analyze customer_scores, customer_tags`.execute(db);
+}
+
 type SignalRow = {
   orders: number;
   first_order_at: Date | null;
