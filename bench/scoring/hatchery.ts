@@ -45,6 +45,8 @@ export type HatcheryOptions = {
 export type HatcheryResult = {
   engine: string;
   reused: boolean;
+  /** Events an earlier run's incremental path left in a kept database: its scores then differ from the raw file's. */
+  earlierIncremental: number;
   load: LoadTimings;
   rescore: Timed;
   steps: Record<string, number>;
@@ -87,6 +89,11 @@ try {
     workspace = await getWorkspace(db, SECRET, 'bench');
     log('reusing the loaded database');
   }
+  const { rows: earlier } = await sql<{ n: number }>`
+    select count(*)::int as n from events where workspace_id = ${workspace.id} and event_id like 'inc-%'`.execute(
+    db,
+  );
+  const earlierIncremental = earlier[0]?.n ?? 0;
 
   const rescores: number[] = [];
   const stepRuns: Record<string, number[]> = {};
@@ -151,6 +158,7 @@ try {
   const result: HatcheryResult = {
     engine: options.engine,
     reused,
+    earlierIncremental,
     load,
     rescore: { runs: rescores, median: median(rescores) },
     steps,

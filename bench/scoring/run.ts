@@ -87,7 +87,11 @@ for (const plan of plans) {
     const comparison = compareScores(scoresCsv, duckCsv);
     report.push(...describe(set, duck, h, comparison));
     const differing = Object.values(comparison.differing).reduce((a, b) => a + b, 0);
-    if (differing > 0 || comparison.customers.both !== comparison.customers.duckdb) {
+    if (h.earlierIncremental > 0) {
+      report.push(
+        `(The kept database holds ${h.earlierIncremental} events an earlier run's incremental path added, which the raw file DuckDB reads does not: scores may differ because of them.)`,
+      );
+    } else if (differing > 0 || comparison.customers.both !== comparison.customers.duckdb) {
       failed = values.smoke;
     }
     if (JSON.stringify(h.referenceChecks) !== JSON.stringify(duck.referenceChecks)) {
