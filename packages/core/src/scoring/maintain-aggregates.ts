@@ -2,6 +2,7 @@ import type { Db } from '../db/create-db.ts';
 import type { Workspace } from '../workspaces/workspace.ts';
 import {
   applyActivity,
+  avoidJit,
   customersNamedBy,
   customersTouchedBy,
   foldContents,
@@ -36,6 +37,7 @@ export async function maintainAggregates(
 ) {
   const ws = workspace.id;
   const tz = workspace.timeZone;
+  await avoidJit(db);
   await foldContents(db, ws, effects.eventPks);
   const touched = [
     ...new Set([
