@@ -20,6 +20,7 @@ export {
   SHOPS,
 } from './events/event.schema.ts';
 export { type EventOutcome, ingestEvents } from './events/ingest-events.ts';
+export { prepareIdentity } from './events/prepare-event.ts';
 export { IDENTITY_KINDS, type IdentityKind } from './identities/identity.schema.ts';
 export { getImport, getImportProblems } from './imports/get-import.ts';
 export { type ImportInput, type ImportResult, importFile } from './imports/import-file.ts';
@@ -33,6 +34,7 @@ export { getScoreDistribution, type ScoreDistribution } from './scoring/get-scor
 export { getScoringRun, getValueModel, listTagCounts, previewValueModel } from './scoring/get-scoring.ts';
 export { listRankings } from './scoring/list-rankings.ts';
 export type { RankingKind } from './scoring/rankings.queries.ts';
+export { rebuildAggregates } from './scoring/rebuild-aggregates.ts';
 export { type RescoreResult, rescoreWorkspace } from './scoring/rescore-workspace.ts';
 export { saveValueModel } from './scoring/save-value-model.ts';
 export { ACTIVITY_TAGS, DEFAULT_VALUE_MODEL, ValueModelSchema } from './scoring/value-model.schema.ts';

@@ -58,7 +58,7 @@ export async function ensureDemo(
   }
   // Aggregates once for the whole brand, then its scores as of the demo's last day, so that rankings
   // and explanations are there at once.
-  await rebuildAggregates(db, workspace, options.end);
+  await rebuildAggregates(db, workspace, { now: options.end });
   await refreshStatistics(db);
   await rescoreWorkspace(db, workspace, { actor: 'demo', now: options.end });
   const logins = await ensureDemoOperators(db, workspace, config.dataDir);

@@ -11,9 +11,9 @@ import { generateDemoEvents } from '../demo/generate-demo.ts';
 import { ingestEvents } from '../events/ingest-events.ts';
 import { createTestDb, createTestWorkspace } from '../testing/test-db.ts';
 import type { Workspace } from '../workspaces/workspace.ts';
-import { rebuildAllActivity, refreshDerived } from './aggregates.queries.ts';
 import { epochDay } from './calendar-day.ts';
 import { getCustomerScores } from './get-customer-scores.ts';
+import { rebuildAggregates } from './rebuild-aggregates.ts';
 import { rescoreWorkspace } from './rescore-workspace.ts';
 import { scoreRfm } from './rfm-scores.ts';
 
@@ -56,10 +56,7 @@ test('aggregates kept up batch by batch, through merges and undos, equal a rebui
   expect(kept.some((r) => Number(r.orders) > 0 && Number(r.messages) > 0 && Number(r.posts) > 0)).toBe(true);
   expect(kept.some((r) => Number(r.pats_received) > 0)).toBe(true);
 
-  await h.db.transaction().execute(async (trx) => {
-    await rebuildAllActivity(trx, ws.id, ws.timeZone);
-    await refreshDerived(trx, ws.id, ws.timeZone, null);
-  });
+  await rebuildAggregates(h.db, ws);
   const rebuilt = await stats();
   expect(rebuilt.length).toBe(kept.length);
   rebuilt.forEach((row, i) => {

@@ -3,6 +3,7 @@ import { applyTagRules } from '../segments/apply-tag-rules.ts';
 import type { Workspace } from '../workspaces/workspace.ts';
 import {
   applyActivity,
+  avoidJit,
   type BatchEvent,
   customersNamedBy,
   customersOfKeys,
@@ -46,6 +47,7 @@ export async function maintainAggregates(
 ) {
   const ws = workspace.id;
   const tz = workspace.timeZone;
+  await avoidJit(db);
   const moved = new Set(effects.moved);
   // Events of moved customers are counted by the rebuild; the customer they were stored for is
   // among the moved ones even when a regroup in the batch re-pointed them.

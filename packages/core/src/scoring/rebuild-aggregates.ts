@@ -6,18 +6,29 @@ import { scoringClock } from './scoring-clock.ts';
 import { refreshDerivedTags } from './tags.queries.ts';
 import { findCurrentModel } from './value-models.queries.ts';
 
+export type RebuildOptions = {
+  /** The clock the derived tags are given as of. */
+  now?: Date;
+  /** Hears each step's name as it starts. */
+  onStep?: (step: string) => void;
+};
+
 /**
- * Rebuilds every customer's aggregates and derived tags of a workspace from its events and orders,
- * set-based: what a bulk load that deferred them (the demo brand) does once at its end, and a
- * repair. It gives exactly what keeping them batch by batch gives (aggregates.test.ts).
+ * Rebuilds every customer's aggregates and derived tags of a workspace from its events, orders
+ * and contents, set-based, in one transaction (ingestion waits): what a bulk load that deferred
+ * them (the demo brand) does once at its end, a repair after a change of definitions, and the
+ * benchmarks' loader. It gives exactly what keeping them batch by batch gives (aggregates.test.ts).
  */
-export async function rebuildAggregates(db: Db, workspace: Workspace, now = new Date()) {
+export async function rebuildAggregates(db: Db, workspace: Workspace, options: RebuildOptions = {}) {
   await db.transaction().execute(async (trx) => {
     await lockWorkspaceIngest(trx, workspace.id);
+    options.onStep?.('activity');
     await rebuildAllActivity(trx, workspace.id, workspace.timeZone);
+    options.onStep?.('derived');
     await refreshDerived(trx, workspace.id, workspace.timeZone, null);
+    options.onStep?.('tags');
     const model = await findCurrentModel(trx, workspace.id);
-    const clock = scoringClock(workspace.timeZone, now);
+    const clock = scoringClock(workspace.timeZone, options.now ?? new Date());
     await refreshDerivedTags(
       trx,
       workspace.id,
@@ -25,5 +36,6 @@ export async function rebuildAggregates(db: Db, workspace: Workspace, now = new 
       { ...clock, modelVersion: model.version },
       null,
     );
+    options.onStep?.('done');
   });
 }

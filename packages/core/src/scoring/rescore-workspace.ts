@@ -3,7 +3,14 @@ import { lockWorkspaceIngest } from '../events/events.queries.ts';
 import { applyTagRules } from '../segments/apply-tag-rules.ts';
 import type { Workspace } from '../workspaces/workspace.ts';
 import { fitLifetimeModels } from './fit-lifetime-models.ts';
-import { bandCutoffs, findCutoffs, lifetimeSample, setBands, writeAllScores } from './scores.queries.ts';
+import {
+  analyzeScores,
+  bandCutoffs,
+  findCutoffs,
+  lifetimeSample,
+  setBands,
+  writeAllScores,
+} from './scores.queries.ts';
 import { scoringClock } from './scoring-clock.ts';
 import { refreshDerivedTags } from './tags.queries.ts';
 import { findCurrentModel, insertRun, updateRun } from './value-models.queries.ts';
@@ -24,9 +31,9 @@ export type RescoreResult = { run_id: number; model_version: number; customers: 
 
 /**
  * Scores every customer of a workspace from their aggregates: finds the workspace's cut-offs,
- * writes every score, sets the super-user and second-tier bands, and brings the derived and rule
- * tags in line. Ingestion waits while the scores are written, so no event's own update is overwritten by
- * a score computed before it. The run is logged with its progress, its model version and the
+ * writes every score, sets the super-user and second-tier bands, brings the derived and rule tags
+ * in line and refreshes the planner's statistics of both. Ingestion waits while the scores are
+ * written, so no event's own update is overwritten by a score computed before it. The run is logged with its progress, its model version and the
  * cut-offs that later single-customer updates are scored against.
  */
 export async function rescoreWorkspace(
@@ -68,6 +75,7 @@ export async function rescoreWorkspace(
       });
       return written;
     });
+    await analyzeScores(db);
     options.onProgress?.(1, 'done');
     return { run_id: runId, model_version: model.version, customers };
   } catch (error) {

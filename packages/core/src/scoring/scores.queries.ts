@@ -150,7 +150,14 @@ function groupOf(c: Cutoffs) {
   return sql`case when orders = 0 then 'none' ${sql.join(cases, sql` `)} end`;
 }
 
-/** Every column of customer_scores for the customers `customerIds` selects (null: all). */
+/**
+ * Every column of customer_scores for the customers `customerIds` selects (null: all).
+ *
+ * Each level is fenced with "offset 0": flattened, every use of a column would be a copy of its
+ * expression (R, F and M appear 24 times in the group's case, the total three times), evaluated
+ * again for every row and simplified again at every planning — what a one-customer update pays
+ * for each event.
+ */
 function scoreRows(
   workspaceId: number,
   runId: number,
@@ -180,8 +187,10 @@ function scoreRows(
           strictly_below(interaction_raw, ${negated(c.interaction)}) as interaction,
           strictly_below(content_raw, ${negated(c.content)}) as content,
           strictly_below(social_raw, ${negated(c.social)}) as social
-        from (select *, ${rfmOf(c)} from (${signals(workspaceId, clock, customerIds)}) s) q
+        from (select *, ${rfmOf(c)} from (${signals(workspaceId, clock, customerIds)}) s offset 0) q
+        offset 0
       ) v
+      offset 0
     ) t`;
 }
 
@@ -247,6 +256,16 @@ export async function setBands(db: Db, workspaceId: number, total: Cutoffs['tota
     update customer_scores set
       band = case when total >= ${total.super_user}::real then 'super_user' else 'second_tier' end
     where workspace_id = ${workspaceId} and total >= ${total.second_tier}::real`.execute(db);
+}
+
+/**
+ * Refreshes the planner's statistics of the scores and tags after a full run rewrote them: PGlite
+ * has no autovacuum at all, and PostgreSQL's may not have come round yet, so without this the
+ * first rankings and segment counts after a run are planned as if the tables were still empty
+ * (nested loops over a million rows).
+ */
+export async function analyzeScores(db: Db) {
+  await sql`analyze customer_scores, customer_tags`.execute(db);
 }
 
 type SignalRow = {
