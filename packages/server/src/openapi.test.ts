@@ -29,14 +29,14 @@ test('/openapi.json describes every route the app serves, with the events schema
     '/v1/imports/{id}/problems',
     '/v1/merge-conflicts',
     '/v1/merges/{id}/undo',
+    '/v1/overview',
+    '/v1/rankings',
     '/v1/scoring-runs',
     '/v1/scoring-runs/{id}',
     '/v1/session',
     '/v1/tags',
     '/v1/value-model',
     '/v1/value-model/preview',
-    '/v1/overview',
-    '/v1/rankings',
   ]);
   expect(Object.keys(doc.components.schemas.Event?.properties ?? {})).toEqual(
     expect.arrayContaining(['id', 'kind', 'occurred_at', 'identities', 'properties']),
