@@ -41,6 +41,11 @@ export function openApiDocument() {
     content: { 'application/json': { schema: { type: 'object', description: ref } } },
   });
   const id = { name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } };
+  const limit = (maximum: number, byDefault: number) => ({
+    name: 'limit',
+    in: 'query',
+    schema: { type: 'integer', minimum: 1, maximum, default: byDefault },
+  });
   const filterRef = { $ref: '#/components/schemas/Filter' };
   // The filter schema is recursive; its self-references ("#") must point at its place in this document.
   const filterSchema = JSON.parse(
@@ -192,11 +197,7 @@ export function openApiDocument() {
         get: {
           summary: 'The audit log, newest first (admins): logins, unmasks, undos, imports…',
           parameters: [
-            {
-              name: 'limit',
-              in: 'query',
-              schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
-            },
+            limit(200, 50),
             {
               name: 'before',
               in: 'query',
@@ -216,11 +217,7 @@ export function openApiDocument() {
             'Without q: customers in id order, keyset-paged ({ customers, next_after }). With q: find customers by any identity (a phone in any spelling, a nick, a pin, an openid…) ({ customer_ids, customers })',
           parameters: [
             { name: 'q', in: 'query', schema: { type: 'string', maxLength: 256 } },
-            {
-              name: 'limit',
-              in: 'query',
-              schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
-            },
+            limit(200, 50),
             {
               name: 'after',
               in: 'query',
@@ -248,11 +245,7 @@ export function openApiDocument() {
               schema: { type: 'boolean' },
               description: 'needs a key that may unmask; audited',
             },
-            {
-              name: 'limit',
-              in: 'query',
-              schema: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
-            },
+            limit(500, 50),
             {
               name: 'cursor',
               in: 'query',
@@ -319,11 +312,7 @@ export function openApiDocument() {
           parameters: [
             id,
             { name: 'after_line', in: 'query', schema: { type: 'integer', minimum: 0 } },
-            {
-              name: 'limit',
-              in: 'query',
-              schema: { type: 'integer', minimum: 1, maximum: 1000, default: 200 },
-            },
+            limit(1000, 200),
           ],
           responses: {
             '200': json('{ problems, next_after_line }', 'in line order'),
@@ -340,11 +329,7 @@ export function openApiDocument() {
               in: 'query',
               schema: { type: 'string', enum: ['open', 'resolved', 'dismissed'] },
             },
-            {
-              name: 'limit',
-              in: 'query',
-              schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
-            },
+            limit(200, 50),
             { name: 'before', in: 'query', schema: { type: 'integer' } },
           ],
           responses: {
@@ -371,11 +356,7 @@ export function openApiDocument() {
               in: 'query',
               schema: { type: 'string', enum: ['total', 'super_user', 'second_tier', 'koc_candidate'] },
             },
-            {
-              name: 'limit',
-              in: 'query',
-              schema: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
-            },
+            limit(500, 50),
             {
               name: 'cursor',
               in: 'query',
@@ -503,11 +484,7 @@ export function openApiDocument() {
           summary: "A page of a segment's customers in id order: masked identity, key scores, tags",
           parameters: [
             id,
-            {
-              name: 'limit',
-              in: 'query',
-              schema: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
-            },
+            limit(500, 50),
             {
               name: 'cursor',
               in: 'query',
