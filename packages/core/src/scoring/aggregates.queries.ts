@@ -171,38 +171,37 @@ export async function refreshPurchases(
   if (customerIds !== null && customerIds.length === 0) {
     return;
   }
+  // Customers without purchases get a row (all nulls) from the left join, so that they are reset
+  // too. Materialised CTEs are never joined with each other: with no statistics (PGlite) the
+  // planner takes them for one row each and would compare every customer with every other.
   await sql`
-    with k as materialized (select id as customer_id from ${customersIn(workspaceId, customerIds)} k),
-    days as materialized (
-      select k.customer_id, business_day(o.paid_at, ${timeZone}) as day, count(*)::int as orders,
+    with days as materialized (
+      select k.id as customer_id, business_day(o.paid_at, ${timeZone}) as day, count(o.paid_at)::int as orders,
         sum(o.paid_fen - least(o.refunded_fen, o.paid_fen))::bigint as net_fen,
-        min(o.paid_at) as first_at, max(o.paid_at) as last_at, array_agg(o.shop) as shops
-      from k cross join lateral (
-        select * from orders
-        where workspace_id = ${workspaceId} and customer_id = k.customer_id
-          and paid_at is not null and status <> 'refunded'
+        min(o.paid_at) as first_at, max(o.paid_at) as last_at
+      from ${customersIn(workspaceId, customerIds)} k left join lateral (
+        select paid_at, paid_fen, refunded_fen from orders
+        where workspace_id = ${workspaceId} and customer_id = k.id and paid_at is not null and status <> 'refunded'
         offset 0
-      ) o
+      ) o on true
       group by 1, 2
     ), p as materialized (
-      select customer_id, sum(orders)::int as orders, count(*)::int as order_days, sum(net_fen)::bigint as net_fen,
-        (array_agg(net_fen order by day))[1] as first_day_fen,
+      select customer_id, sum(orders)::int as orders, count(day)::int as order_days,
+        coalesce(sum(net_fen), 0)::bigint as net_fen,
+        coalesce((array_agg(net_fen order by day) filter (where day is not null))[1], 0) as first_day_fen,
         min(first_at) as first_order_at, max(last_at) as last_order_at
       from days group by customer_id
-    ), sh as materialized (
-      select customer_id, array_agg(distinct shop order by shop) as shops
-      from days cross join unnest(days.shops) as shop group by customer_id
-    ), v as materialized (
-      select k.customer_id, p.orders, p.order_days, p.net_fen, p.first_day_fen, p.first_order_at, p.last_order_at,
-        sh.shops
-      from k left join p using (customer_id) left join sh using (customer_id)
     )
     update customer_stats s set
-      orders = coalesce(v.orders, 0), order_days = coalesce(v.order_days, 0), net_fen = coalesce(v.net_fen, 0),
-      first_day_fen = coalesce(v.first_day_fen, 0), first_order_at = v.first_order_at,
-      last_order_at = v.last_order_at, shops = coalesce(v.shops, '{}')
-    from v
-    where s.workspace_id = ${workspaceId} and s.customer_id = v.customer_id`.execute(db);
+      orders = p.orders, order_days = p.order_days, net_fen = p.net_fen, first_day_fen = p.first_day_fen,
+      first_order_at = p.first_order_at, last_order_at = p.last_order_at,
+      shops = (
+        select coalesce(array_agg(distinct shop order by shop), '{}') from orders
+        where workspace_id = ${workspaceId} and customer_id = p.customer_id
+          and paid_at is not null and status <> 'refunded'
+      )
+    from p
+    where s.workspace_id = ${workspaceId} and s.customer_id = p.customer_id`.execute(db);
 }
 
 /** Re-reads the content columns of `customerIds` (all when null) from contents. */
