@@ -46,3 +46,22 @@ export function businessDay(at: Date, timeZone: string): number {
   // en-CA formats dates as YYYY-MM-DD.
   return epochDay(new Intl.DateTimeFormat('en-CA', { timeZone }).format(at));
 }
+
+/**
+ * The first instant of an epoch day in a time zone: the least instant whose business day is
+ * `day`. Found by bisection (to the millisecond) within the ±15 h any zone's offset stays in, so
+ * that days which start at 01:00 after a daylight-saving jump are right too.
+ */
+export function startOfBusinessDay(day: number, timeZone: string): Date {
+  let lo = day * MS_PER_DAY - 15 * 3_600_000;
+  let hi = day * MS_PER_DAY + 15 * 3_600_000;
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (businessDay(new Date(mid), timeZone) >= day) {
+      hi = mid;
+    } else {
+      lo = mid;
+    }
+  }
+  return new Date(hi);
+}

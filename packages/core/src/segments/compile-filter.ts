@@ -1,5 +1,5 @@
 import { type RawBuilder, sql } from 'kysely';
-import { businessDay } from '../scoring/calendar-day.ts';
+import { businessDay, startOfBusinessDay } from '../scoring/calendar-day.ts';
 import { type Comparison, FIELDS, type FieldName, type Filter, type TagPredicate } from './filter.schema.ts';
 
 /**
@@ -36,6 +36,9 @@ export type CompiledFilter = {
 };
 
 const MS_PER_DAY = 86_400_000;
+/** 1900-01-01 and 9999-12-31 as epoch days. */
+const FIRST_DAY = -25_567;
+const LAST_DAY = 2_932_896;
 
 /** The SQL type a field's values are bound as: the column's own, so comparisons use its semantics. */
 const SQL_TYPE: Readonly<Record<FieldName, string>> = {
@@ -98,7 +101,60 @@ const SQL_OPS = {
   '>=': sql.raw('>='),
 } as const;
 
+/**
+ * Days since the last order, compared as instants: "n days ago or more" is "before the start of
+ * the business day n − 1 days ago", so the column is compared as stored and no row's last order is
+ * converted to a day in the workspace's time zone (one `AT TIME ZONE` a row made such counts
+ * several times slower). Days are whole: `> 2.5` means `>= 3`.
+ */
+function daysSinceLastOrder(node: Comparison, ctx: FilterContext): RawBuilder<boolean> {
+  // The instant the business day `days` days before today starts; days are counted within the
+  // years 1900–9999 (no order lies outside them, and time zones are only defined within them).
+  const start = (days: number) => {
+    const day = Math.min(Math.max(ctx.today - days, FIRST_DAY), LAST_DAY);
+    return sql`${startOfBusinessDay(day, ctx.timeZone).toISOString()}::timestamptz`;
+  };
+  const atLeast = (k: number) => sql`s.last_order_at < ${start(Math.ceil(k) - 1)}`;
+  const atMost = (k: number) => sql`s.last_order_at >= ${start(Math.floor(k))}`;
+  const exactly = (k: number) => (Number.isInteger(k) ? sql`(${atLeast(k)} and ${atMost(k)})` : sql`false`);
+  let condition: RawBuilder<unknown>;
+  switch (node.op) {
+    case 'between':
+      condition = sql`(${atLeast(node.value[0])} and ${atMost(node.value[1])})`;
+      break;
+    case 'in': {
+      const values = node.value.filter((v): v is number => typeof v === 'number');
+      condition = values.length === 0 ? sql`false` : sql`(${sql.join(values.map(exactly), sql` or `)})`;
+      break;
+    }
+    case '>=':
+      condition = atLeast(node.value as number);
+      break;
+    case '>':
+      condition = atLeast(Math.floor(node.value as number) + 1);
+      break;
+    case '<=':
+      condition = atMost(node.value as number);
+      break;
+    case '<':
+      condition = atMost(Math.ceil(node.value as number) - 1);
+      break;
+    case '=':
+      condition = exactly(node.value as number);
+      break;
+    case '!=':
+      condition = sql`(s.last_order_at is not null and not ${exactly(node.value as number)})`;
+      break;
+    default:
+      throw new Error(`days_since_last_order does not take ${node.op}`);
+  }
+  return sql<boolean>`coalesce(${condition}, false)`;
+}
+
 function comparison(node: Comparison, ctx: FilterContext): RawBuilder<boolean> {
+  if (node.field === 'stats.days_since_last_order') {
+    return daysSinceLastOrder(node, ctx);
+  }
   const column = fieldSql(node.field, ctx);
   const single = FIELDS[node.field].type === 'number';
   const type = SQL_TYPE[node.field];
