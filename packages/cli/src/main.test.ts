@@ -129,7 +129,7 @@ describe('hatchery score', () => {
   test('rescores the workspace the import filled and shows its top customers and tags', () => {
     const run = hatchery('score', '--workspace', 'deer-skin', '--top', '3');
     expect(run.code).toBe(0);
-    expect(run.out).toMatch(/^scored 1 customers in [\d.]+ s \(run 1, model v0\)$/m);
+    expect(run.out).toMatch(/^scored 1 customers in [\d.]+ s, 1 changed \(run 1, model v0\)$/m);
     expect(run.out).toMatch(/^ {2}1\. #1 .* total [\d.]+ {2}\(consumption \d+/m);
     expect(run.out).toContain('  shop:jd: 1');
     expect(run.err).toContain('scoring deer-skin');

@@ -154,7 +154,7 @@ const zh = {
   'reason.top_value': '{value} {score}（前 20%）',
   'scores.title': '用户价值',
   'scores.notScored': '该品牌尚未评分：首次评分完成后这里会显示各项价值及其解释',
-  'scores.scoredAt': '评分时间',
+  'scores.scoredAt': '评分最近变化',
   'scores.model': '模型版本',
   'scores.asOf': '数据截至',
   'scores.input': '输入',
@@ -415,7 +415,7 @@ const en: Record<MessageKey, string> = {
   'scores.title': 'Customer value',
   'scores.notScored':
     'This brand has not been scored yet: the values and their explanations appear after the first run',
-  'scores.scoredAt': 'Scored at',
+  'scores.scoredAt': 'Scores last changed',
   'scores.model': 'Model version',
   'scores.asOf': 'Data as of',
   'scores.input': 'Input',

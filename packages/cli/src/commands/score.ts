@@ -29,7 +29,7 @@ export async function runScore(argv: string[]): Promise<void> {
     });
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     console.log(
-      `scored ${result.customers} customers in ${seconds} s (run ${result.run_id}, model v${result.model_version})`,
+      `scored ${result.customers} customers in ${seconds} s, ${result.changed} changed (run ${result.run_id}, model v${result.model_version})`,
     );
     const ranking = await listRankings(db, workspace, { kind: 'total', limit: top });
     for (const [n, row] of ranking.rows.entries()) {

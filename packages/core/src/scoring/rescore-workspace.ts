@@ -3,14 +3,7 @@ import { lockWorkspaceIngest } from '../events/events.queries.ts';
 import { applyTagRules } from '../segments/apply-tag-rules.ts';
 import type { Workspace } from '../workspaces/workspace.ts';
 import { fitLifetimeModels } from './fit-lifetime-models.ts';
-import {
-  analyzeScores,
-  bandCutoffs,
-  findCutoffs,
-  lifetimeSample,
-  setBands,
-  writeAllScores,
-} from './scores.queries.ts';
+import { analyzeScores, findCutoffs, lifetimeSample, writeAllScores } from './scores.queries.ts';
 import { scoringClock } from './scoring-clock.ts';
 import { refreshDerivedTags } from './tags.queries.ts';
 import { findCurrentModel, insertRun, updateRun } from './value-models.queries.ts';
@@ -27,7 +20,13 @@ export type RescoreOptions = {
   onProgress?: (done: number, step: string) => void;
 };
 
-export type RescoreResult = { run_id: number; model_version: number; customers: number };
+export type RescoreResult = {
+  run_id: number;
+  model_version: number;
+  customers: number;
+  /** Score rows written: customers whose scores changed, new ones and ones gone. */
+  changed: number;
+};
 
 /**
  * Scores every customer of a workspace from their aggregates: finds the workspace's cut-offs,
@@ -57,12 +56,11 @@ export async function rescoreWorkspace(
     await step(0.25, 'lifetime');
     cutoffs.lifetime = fitLifetimeModels(await lifetimeSample(db, ws, clock, LIFETIME_SAMPLE));
     await step(0.35, 'scores');
-    const customers = await db.transaction().execute(async (trx) => {
+    const { scored, written } = await db.transaction().execute(async (trx) => {
       await lockWorkspaceIngest(trx, ws);
       const run = { runId, modelVersion: model.version, model: model.config, cutoffs };
-      const written = await writeAllScores(trx, ws, run, clock);
-      cutoffs.total = await bandCutoffs(trx, ws, model.config);
-      await setBands(trx, ws, cutoffs.total);
+      const { scored, written, total } = await writeAllScores(trx, ws, run, clock);
+      cutoffs.total = total;
       await refreshDerivedTags(trx, ws, model.config, { ...clock, modelVersion: model.version }, null);
       // Rule tags last: their filters may read the scores and derived tags just written.
       await applyTagRules(trx, workspace, null, now);
@@ -71,13 +69,13 @@ export async function rescoreWorkspace(
         progress: 1,
         step: 'done',
         cutoffs,
-        customers: written,
+        customers: scored,
       });
-      return written;
+      return { scored, written };
     });
     await analyzeScores(db);
     options.onProgress?.(1, 'done');
-    return { run_id: runId, model_version: model.version, customers };
+    return { run_id: runId, model_version: model.version, customers: scored, changed: written };
   } catch (error) {
     await updateRun(db, ws, runId, { status: 'failed', failure: String(error) });
     throw error;

@@ -151,29 +151,25 @@ function groupOf(c: Cutoffs) {
 }
 
 /**
- * Every column of customer_scores for the customers `customerIds` selects (null: all).
+ * Every column of customer_scores but the band, for the customers `customerIds` selects (null: all).
  *
  * Each level is fenced with "offset 0": flattened, every use of a column would be a copy of its
  * expression (R, F and M appear 24 times in the group's case, the total three times), evaluated
  * again for every row and simplified again at every planning — what a one-customer update pays
  * for each event.
  */
-function scoreRows(
+function scoreValues(
   workspaceId: number,
-  runId: number,
-  modelVersion: number,
-  model: ValueModelConfig,
-  c: Cutoffs,
+  run: ScoreRun,
   clock: ScoringClock,
   customerIds: readonly number[] | null,
 ): RawBuilder<unknown> {
+  const { model, cutoffs: c } = run;
   const w = model.weights;
   return sql`
-    select ${workspaceId}::bigint as workspace_id, customer_id, ${runId}::bigint as run_id,
-      ${modelVersion}::int as model_version, r, f, m, rfm_group,
+    select ${workspaceId}::bigint as workspace_id, customer_id, ${run.runId}::bigint as run_id,
+      ${run.modelVersion}::int as model_version, r, f, m, rfm_group,
       consumption, interaction, content, social, total, koc,
-      case when total >= ${c.total.super_user}::real then 'super_user'
-           when total >= ${c.total.second_tier}::real then 'second_tier' else 'other' end as band,
       koc >= ${model.koc.min_score}::float8 and koc - consumption >= ${model.koc.min_lead_over_consumption}::float8
         as koc_candidate,
       now() as scored_at
@@ -194,18 +190,96 @@ function scoreRows(
     ) t`;
 }
 
-const COLUMNS = sql`workspace_id, customer_id, run_id, model_version, r, f, m, rfm_group, consumption, interaction,
-  content, social, total, koc, band, koc_candidate, scored_at`;
+/** The band of a row of `scoreValues`, by the lowest totals of a super user and of the second tier. */
+function bandOf(superUser: RawBuilder<unknown>, secondTier: RawBuilder<unknown>) {
+  return sql`case when total >= ${superUser} then 'super_user'
+    when total >= ${secondTier} then 'second_tier' else 'other' end`;
+}
+
+/** The columns a rescoring compares: a row is written only when one of them changed. */
+const VALUES = [
+  'model_version',
+  'r',
+  'f',
+  'm',
+  'rfm_group',
+  'consumption',
+  'interaction',
+  'content',
+  'social',
+  'total',
+  'koc',
+  'band',
+  'koc_candidate',
+] as const;
+const COLUMNS = ['workspace_id', 'customer_id', 'run_id', ...VALUES, 'scored_at'] as const;
+const columnList = sql.join(COLUMNS.map((c) => sql.ref(c)));
 
 export type ScoreRun = { runId: number; modelVersion: number; model: ValueModelConfig; cutoffs: Cutoffs };
 
-/** Replaces every score of a workspace (a full run); bands are set after by `setBands`. */
+/**
+ * Scores every customer of a workspace (a full run) and returns the bands' cut-offs, found among
+ * the new totals in the same statement: the top `super_user_share` of the workspace by total are
+ * super users, the next `second_tier_share` the second-tier core; ties at a boundary are all in.
+ *
+ * Only rows whose scores changed are written (a nightly run moves few people): `run_id` and
+ * `scored_at` say when a customer's scores last changed, not when they were last checked.
+ */
 export async function writeAllScores(db: Db, workspaceId: number, run: ScoreRun, clock: ScoringClock) {
-  await sql`delete from customer_scores where workspace_id = ${workspaceId}`.execute(db);
-  const result = await sql`
-    insert into customer_scores (${COLUMNS})
-    ${scoreRows(workspaceId, run.runId, run.modelVersion, run.model, run.cutoffs, clock, null)}`.execute(db);
-  return Number(result.numAffectedRows ?? 0);
+  const { super_user_share: top, second_tier_share: next } = run.model;
+  // Without a second tier its cut-off is the super users' own: nobody falls between them.
+  const secondShare = next === 0 ? 1 - top : Math.max(0, 1 - top - next);
+  const changed = sql.join(
+    VALUES.map((c) => sql`s.${sql.ref(c)} is distinct from n.${sql.ref(c)}`),
+    sql` or `,
+  );
+  const { rows } = await sql<{
+    scored: number;
+    written: number;
+    super_user: number | null;
+    second_tier: number | null;
+  }>`
+    with v as materialized (${scoreValues(workspaceId, run, clock, null)}),
+    b as materialized (
+      select percentile_disc(${1 - top}::float8) within group (order by total) as super_user,
+        percentile_disc(${secondShare}::float8) within group (order by total) as second_tier
+      from v
+    ),
+    n as materialized (
+      select v.*, ${bandOf(sql`b.super_user`, sql`b.second_tier`)} as band from v cross join b
+    ),
+    updated as (
+      update customer_scores s set
+        ${sql.join(COLUMNS.slice(2).map((c) => sql`${sql.ref(c)} = n.${sql.ref(c)}`))}
+      from n
+      where s.workspace_id = ${workspaceId} and s.customer_id = n.customer_id and (${changed})
+      returning 1
+    ),
+    added as (
+      insert into customer_scores (${columnList})
+      select ${sql.join(COLUMNS.map((c) => sql`n.${sql.ref(c)}`))} from n
+      where not exists (
+        select 1 from customer_scores s where s.workspace_id = ${workspaceId} and s.customer_id = n.customer_id
+      )
+      returning 1
+    ),
+    -- Scores of customers who have no aggregates any more (settleRows removes merged ones already).
+    gone as (
+      delete from customer_scores s
+      where s.workspace_id = ${workspaceId} and not exists (
+        select 1 from customer_stats cs where cs.workspace_id = ${workspaceId} and cs.customer_id = s.customer_id
+      )
+      returning 1
+    )
+    select (select count(*) from n)::int as scored,
+      ((select count(*) from updated) + (select count(*) from added) + (select count(*) from gone))::int as written,
+      (select super_user from b), (select second_tier from b)`.execute(db);
+  const row = rows[0]!;
+  return {
+    scored: row.scored,
+    written: row.written,
+    total: { super_user: row.super_user, second_tier: row.second_tier },
+  };
 }
 
 /** Rescores a few customers against the cut-offs of the last run (after their events arrived). */
@@ -219,43 +293,13 @@ export async function writeScoresOf(
   if (customerIds.length === 0) {
     return;
   }
+  const { total } = run.cutoffs;
   await sql`
-    insert into customer_scores as s (${COLUMNS})
-    ${scoreRows(workspaceId, run.runId, run.modelVersion, run.model, run.cutoffs, clock, customerIds)}
+    insert into customer_scores as s (${columnList})
+    select ${sql.join(COLUMNS.map((c) => (c === 'band' ? sql`${bandOf(sql`${total.super_user}::real`, sql`${total.second_tier}::real`)}` : sql.ref(c))))}
+    from (${scoreValues(workspaceId, run, clock, customerIds)}) v
     on conflict (workspace_id, customer_id) do update set
-      run_id = excluded.run_id, model_version = excluded.model_version, r = excluded.r, f = excluded.f,
-      m = excluded.m, rfm_group = excluded.rfm_group, consumption = excluded.consumption,
-      interaction = excluded.interaction, content = excluded.content, social = excluded.social,
-      total = excluded.total, koc = excluded.koc, band = excluded.band, koc_candidate = excluded.koc_candidate,
-      scored_at = excluded.scored_at`.execute(db);
-}
-
-/**
- * The lowest totals of the super users (the top `super_user_share` of the workspace by total) and
- * of the second-tier core (the next `second_tier_share`); ties at a boundary are all in.
- */
-export async function bandCutoffs(db: Db, workspaceId: number, model: ValueModelConfig) {
-  const { rows } = await sql<{ super_user: number | null; second_tier: number | null }>`
-    select percentile_disc(${1 - model.super_user_share}::float8) within group (order by total) as super_user,
-      percentile_disc(${Math.max(0, 1 - model.super_user_share - model.second_tier_share)}::float8)
-        within group (order by total) as second_tier
-    from customer_scores where workspace_id = ${workspaceId}`.execute(db);
-  const row = rows[0];
-  const superUser = row?.super_user ?? null;
-  // Without a second tier its cut-off is the super users' own: nobody falls between them.
-  const second = model.second_tier_share === 0 ? superUser : (row?.second_tier ?? null);
-  return { super_user: superUser, second_tier: second };
-}
-
-/** Sets the bands of a full run, touching only the few rows at the top. */
-export async function setBands(db: Db, workspaceId: number, total: Cutoffs['total']) {
-  if (total.second_tier === null || total.super_user === null) {
-    return;
-  }
-  await sql`
-    update customer_scores set
-      band = case when total >= ${total.super_user}::real then 'super_user' else 'second_tier' end
-    where workspace_id = ${workspaceId} and total >= ${total.second_tier}::real`.execute(db);
+      ${sql.join(COLUMNS.slice(2).map((c) => sql`${sql.ref(c)} = excluded.${sql.ref(c)}`))}`.execute(db);
 }
 
 /**

@@ -29,30 +29,37 @@ export async function refreshDerivedTags(
               where workspace_id = ${workspaceId} and customer_id = k.id offset 0
             ) c`;
   const d = model.activity_days;
+  // What each customer should have is a function of their own row, so tags that no longer hold
+  // are found by comparing with that row (a join on the customer), never by an anti-join with
+  // the set of all desired tags, which is as big as the workspace.
   await sql`
     with s as materialized (
-      select customer_id, shops, active_days_in(active_mask, last_active_day, ${clock.today}::int, 30) as days
-      from (${stats}) st
-    ), desired as materialized (
-      select customer_id,
+      select customer_id, shops,
         case when days >= ${d.very_active}::int then 'activity:very_active'
              when days >= ${d.active}::int then 'activity:active'
              when days >= ${d.occasional}::int then 'activity:occasional'
-             else 'activity:silent' end as tag,
-        'activity' as source,
+             else 'activity:silent' end as activity,
+        days
+      from (
+        select customer_id, shops, active_days_in(active_mask, last_active_day, ${clock.today}::int, 30) as days
+        from (${stats}) st
+      ) a
+    ), gone as (
+      delete from customer_tags t using s
+      where t.workspace_id = ${workspaceId} and t.customer_id = s.customer_id
+        and ((t.source = 'activity' and t.tag <> s.activity)
+          or (t.source = 'channel' and not substr(t.tag, 6) = any(s.shops)))
+    )
+    insert into customer_tags (workspace_id, customer_id, tag, source, since, reason)
+    select ${workspaceId}, customer_id, tag, source, ${clock.asOf.toISOString()}::timestamptz, reason
+    from (
+      select customer_id, activity as tag, 'activity' as source,
         jsonb_build_object('active_days_30', days, 'model_version', ${clock.modelVersion}::int) as reason
       from s
       union all
       select customer_id, 'shop:' || shop, 'channel', jsonb_build_object('shop', shop)
       from s cross join lateral unnest(shops) as shop
-    ), gone as (
-      delete from customer_tags t using s
-      where t.workspace_id = ${workspaceId} and t.customer_id = s.customer_id
-        and t.source in ('activity', 'channel')
-        and (t.customer_id, t.tag) not in (select customer_id, tag from desired)
-    )
-    insert into customer_tags (workspace_id, customer_id, tag, source, since, reason)
-    select ${workspaceId}, customer_id, tag, source, ${clock.asOf.toISOString()}::timestamptz, reason from desired
+    ) desired
     on conflict (workspace_id, customer_id, tag) do nothing`.execute(db);
 }
 

@@ -228,6 +228,36 @@ describe('explanations, rankings and weights', () => {
     expect(supers.rows[0]!.reasons[0]).toMatchObject({ code: 'super_user', share: 0.01 });
   });
 
+  test('a rescoring rewrites only the rows that changed, and ends where scoring from scratch ends', async () => {
+    const rows = async () => {
+      const { rows } = await sql<Record<string, unknown> & { customer_id: number }>`
+        select * from customer_scores where workspace_id = ${ws.id} order by customer_id`.execute(h.db);
+      return rows;
+    };
+    const before = await rows();
+    await rescoreWorkspace(h.db, ws, { actor: 'test', now: NOW });
+    // Nothing new: not one row rewritten (run ids and times are those of the first run).
+    expect(await rows()).toEqual(before);
+
+    // The least valuable customer becomes the biggest spender: the old super user drops a band.
+    const topBefore = before.reduce((a, b) => (Number(b.total) > Number(a.total) ? b : a));
+    await ingest(ws, [paid('jd', 'J-big', day(1), 90_000_000, [phone('13500000000')])]);
+    const third = await rescoreWorkspace(h.db, ws, { actor: 'test', now: NOW });
+    const kept = await rows();
+    const newcomer = await customerOf('135****0000');
+    expect(kept.find((r) => r.customer_id === newcomer)).toMatchObject({ run_id: third.run_id });
+    expect(kept.filter((r) => r.band === 'super_user').map((r) => r.customer_id)).not.toContain(
+      topBefore.customer_id,
+    );
+
+    // The same run from an empty table gives the same scores, bands included.
+    await sql`delete from customer_scores where workspace_id = ${ws.id}`.execute(h.db);
+    await rescoreWorkspace(h.db, ws, { actor: 'test', now: NOW });
+    const strip = (list: Record<string, unknown>[]) =>
+      list.map(({ run_id: _r, scored_at: _s, ...values }) => values);
+    expect(strip(await rows())).toEqual(strip(kept));
+  });
+
   test('new weights are a new version, and rescoring puts everyone on it', async () => {
     const before = await listRankings(h.db, ws, { kind: 'total', limit: 1 });
     const saved = await saveValueModel(
