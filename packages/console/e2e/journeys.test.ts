@@ -368,6 +368,121 @@ describe.skipIf(disabled)('console journeys on the demo brand', () => {
     await page.context().close();
   });
 
+  test('an admin makes a tag rule in the filter editor, is shown bad nodes by path, then edits it', async () => {
+    const filter = { field: 'stats.net_fen', op: '>=', value: 50_000 };
+    const expected = await asApiPost<{ count: number }>('/v1/segments/preview', { filter });
+    const page = await logIn('admin');
+    await page.getByRole('menuitem', { name: '设置' }).click();
+    await page.getByRole('tab', { name: '标签规则' }).click();
+    await page.getByTestId('rule-new').click();
+    const editor = page.getByTestId('rule-editor');
+    await editor.getByLabel('标签', { exact: true }).fill('rule:big_spender');
+    await editor.getByLabel('名称', { exact: true }).fill('大额客户');
+    const json = editor.getByTestId('filter-json');
+    // A bad operator: the live count names the node, as the server does.
+    await json.fill(JSON.stringify({ all: [{ field: 'stats.net_fen', op: 'like', value: 1 }] }));
+    await editor.getByTestId('filter-error-path').getByText('filter.all[0].op', { exact: true }).waitFor();
+    await json.fill('{"all": [');
+    await editor.getByText('JSON 格式错误').waitFor();
+    // Counted fine, but a rule may not read rule tags: the save is refused at the filter.
+    await json.fill(JSON.stringify({ tag: 'rule:other' }));
+    await editor.getByTestId('filter-count').getByText('当前匹配 0 位客户').waitFor();
+    await page.getByTestId('rule-save').click();
+    await editor.getByTestId('filter-error-path').getByText('filter', { exact: true }).waitFor();
+    await json.fill(JSON.stringify(filter, null, 2));
+    await editor.getByTestId('filter-count').getByText(`当前匹配 ${expected.count} 位客户`).waitFor();
+    await shot(page, '15-settings-tag-rule-editor');
+    await page.getByTestId('rule-save').click();
+    await page.getByText(`已保存：${expected.count} 位客户带有 rule:big_spender`).waitFor();
+    const row = page.getByTestId('rules').locator('tr', { hasText: 'rule:big_spender' });
+    await row.getByText('大额客户').waitFor();
+    await row.getByTestId('rule-customers').getByText(String(expected.count), { exact: true }).waitFor();
+    const tagged = await asApiPost<{ count: number }>('/v1/segments/preview', {
+      filter: { tag: 'rule:big_spender' },
+    });
+    expect(tagged.count).toBe(expected.count);
+
+    // Editing makes version 2 and retags at once.
+    const stricter = { field: 'stats.net_fen', op: '>=', value: 100_000 };
+    const fewer = await asApiPost<{ count: number }>('/v1/segments/preview', { filter: stricter });
+    await row.getByRole('button', { name: '编辑' }).click();
+    await page.getByTestId('filter-json').fill(JSON.stringify(stricter));
+    await page.getByTestId('rule-save').click();
+    await row.getByText('v2', { exact: true }).waitFor();
+    await row.getByTestId('rule-customers').getByText(String(fewer.count), { exact: true }).waitFor();
+    await shot(page, '16-settings-tag-rules');
+    const rules = await asApi<{ rules: { tag: string; version: number; updated_by: string }[] }>(
+      '/v1/tag-rules',
+    );
+    expect(rules.rules).toContainEqual(
+      expect.objectContaining({ tag: 'rule:big_spender', version: 2, updated_by: 'operator:admin' }),
+    );
+    await page.context().close();
+  });
+
+  test('an admin makes an API key, sees it once, it works; revokes it and it is refused', async () => {
+    const page = await logIn('admin');
+    await page.goto(`${base}/settings?tab=workspace`);
+    await page.getByTestId('keys').getByText('demo', { exact: true }).waitFor();
+    await page.getByTestId('key-new').click();
+    await page.getByTestId('key-form').getByLabel('名称', { exact: true }).fill('ERP 同步');
+    await page.getByTestId('key-create').click();
+    const shown = page.getByTestId('new-key').locator('code');
+    await shown.waitFor();
+    const key = (await shown.textContent()) ?? '';
+    expect(key).toMatch(/^hk_/);
+    await page.getByText('密钥只显示这一次').waitFor();
+    await shot(page, '17-settings-api-key-shown-once', true);
+    const asKey = (path: string) => fetch(`${base}${path}`, { headers: { authorization: `Bearer ${key}` } });
+    expect((await asKey('/v1/session')).status).toBe(200);
+    await page.getByRole('button', { name: '我已保存' }).click();
+    const row = page.getByTestId('keys').locator('tr', { hasText: 'ERP 同步' });
+    await row.getByText('operator:admin').waitFor();
+    expect(await page.content()).not.toContain(key);
+
+    await row.getByRole('button', { name: '吊销' }).click();
+    await page.getByRole('button', { name: /确\s*定|OK/ }).click();
+    await row.getByTestId('key-revoked').waitFor();
+    expect((await asKey('/v1/session')).status).toBe(401);
+    await shot(page, '18-settings-workspace');
+    await page.context().close();
+  });
+
+  test('an admin moves the workspace to another time zone and follows the rebuild', async () => {
+    const page = await logIn('admin');
+    await page.goto(`${base}/settings?tab=workspace`);
+    await page.getByTestId('workspace-time-zone').click();
+    await page.keyboard.type('Asia/Tokyo');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('workspace').getByRole('button', { name: '保存' }).click();
+    const confirm = page.getByRole('dialog');
+    await confirm.getByText('时区将从 Asia/Shanghai 改为 Asia/Tokyo').waitFor();
+    await confirm.getByRole('button', { name: '保存' }).click();
+    await page.getByText('已按新时区重建统计并重新评分').waitFor({ timeout: 60_000 });
+    const ws = await asApi<{ time_zone: string }>('/v1/workspace');
+    expect(ws.time_zone).toBe('Asia/Tokyo');
+    // The session now carries the new zone: the value model's tab shows it.
+    await page.getByRole('tab', { name: '价值模型' }).click();
+    await page.getByTestId('time-zone').getByText('Asia/Tokyo').waitFor();
+    await page.context().close();
+    // Back to the demo's zone for the journeys after this one.
+    const res = await fetch(`${base}/v1/workspace`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ time_zone: 'Asia/Shanghai' }),
+    });
+    expect(res.status).toBe(202);
+    const { run } = (await res.json()) as { run: { id: number } };
+    for (let i = 0; i < 240; i += 1) {
+      const state = await asApi<{ status: string }>(`/v1/scoring-runs/${run.id}`);
+      if (state.status !== 'running') {
+        expect(state.status).toBe('done');
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  });
+
   test('a viewer sees masked phones, has no unmask, undo or upload, and the API refuses the unmask', async () => {
     const page = await logIn('viewer');
     expect(await page.getByRole('menuitem', { name: '审计日志' }).count()).toBe(0);
@@ -402,6 +517,33 @@ describe.skipIf(disabled)('console journeys on the demo brand', () => {
     expect(put.status).toBe(403);
     expect(put.body).toContain('forbidden');
     await shot(page, '14-settings-viewer');
+    // Tag rules and the workspace: read-only too, API keys not shown at all; the server agrees.
+    await page.getByRole('tab', { name: '标签规则' }).click();
+    await page.getByTestId('rules-read-only').waitFor();
+    expect(await page.getByTestId('rule-new').count()).toBe(0);
+    expect(await page.getByRole('button', { name: '编辑' }).count()).toBe(0);
+    await page.getByRole('tab', { name: '工作区与 API 密钥' }).click();
+    await page.getByTestId('keys-admin-only').waitFor();
+    expect(await page.getByTestId('keys').count()).toBe(0);
+    expect(await page.getByTestId('workspace').getByRole('button', { name: '保存' }).count()).toBe(0);
+    const refusals = await page.evaluate(async () => {
+      const send = async (method: string, path: string, body?: unknown) =>
+        (
+          await fetch(path, {
+            method,
+            headers: { 'content-type': 'application/json', 'x-hatchery-request': '1' },
+            body: body === undefined ? undefined : JSON.stringify(body),
+          })
+        ).status;
+      return [
+        await send('POST', '/v1/tag-rules', { tag: 'rule:x', name: 'x', filter: { all: [] } }),
+        await send('GET', '/v1/api-keys'),
+        await send('POST', '/v1/api-keys', { name: 'x' }),
+        await send('PUT', '/v1/workspace', { time_zone: 'UTC' }),
+      ];
+    });
+    expect(refusals).toEqual([403, 403, 403, 403]);
+    await shot(page, '19-settings-workspace-viewer');
     await page.getByRole('menuitem', { name: '数据导入' }).click();
     await page.getByText('你的角色不能上传文件').waitFor();
     await page.getByRole('button', { name: '退出登录' }).click();

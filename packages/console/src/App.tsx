@@ -23,6 +23,10 @@ export function App() {
   const logout = useCallback(() => {
     void api('/v1/session', { method: 'DELETE' }).finally(() => setMe(null));
   }, []);
+  // After a settings change that the session carries (the workspace's name or time zone).
+  const refresh = useCallback(() => {
+    api<Me>('/v1/session').then(setMe, () => undefined);
+  }, []);
   if (me === undefined) {
     return <Spin fullscreen />;
   }
@@ -30,7 +34,7 @@ export function App() {
     return <LoginPage onLoggedIn={setMe} />;
   }
   return (
-    <SessionProvider value={{ me, logout }}>
+    <SessionProvider value={{ me, logout, refresh }}>
       <Shell>
         <Routes>
           <Route path="/" element={<OverviewPage />} />

@@ -1,15 +1,11 @@
 import { createContext, type ReactNode, useContext } from 'react';
 import type { Me } from './api.ts';
 
-const SessionContext = createContext<{ me: Me; logout: () => void } | null>(null);
+type Session = { me: Me; logout: () => void; refresh: () => void };
 
-export function SessionProvider({
-  value,
-  children,
-}: {
-  value: { me: Me; logout: () => void };
-  children: ReactNode;
-}) {
+const SessionContext = createContext<Session | null>(null);
+
+export function SessionProvider({ value, children }: { value: Session; children: ReactNode }) {
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 

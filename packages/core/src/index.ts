@@ -67,12 +67,19 @@ export { addManualTag, ManualTagSchema, removeManualTag } from './segments/manua
 export { AppError, type ErrorCode, ErrorCodes } from './shared/errors.ts';
 export { progressBar } from './shared/progress-bar.ts';
 export {
+  ApiKeyInputSchema,
   authenticateApiKey,
   type Caller,
   createApiKey,
+  LAST_USED_RESOLUTION_MS,
   listApiKeys,
   revokeApiKey,
 } from './workspaces/api-keys.ts';
 export { can, requirePermission } from './workspaces/caller.ts';
 export { createWorkspace, getWorkspace, listWorkspaces } from './workspaces/create-workspace.ts';
-export type { Workspace } from './workspaces/workspace.ts';
+export {
+  getWorkspaceSettings,
+  updateWorkspace,
+  WorkspaceUpdateSchema,
+} from './workspaces/update-workspace.ts';
+export { DEFAULT_TIME_ZONE, isTimeZone, type Workspace } from './workspaces/workspace.ts';

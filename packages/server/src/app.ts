@@ -5,6 +5,7 @@ import { authenticate } from './auth.ts';
 import type { Deps, Env } from './context.ts';
 import { STATUS } from './errors.ts';
 import { openApiDocument } from './openapi.ts';
+import { apiKeyRoutes } from './routes/api-keys.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { consoleRoutes } from './routes/console.ts';
 import { customerRoutes } from './routes/customers.ts';
@@ -20,6 +21,7 @@ import { sessionRoutes } from './routes/session.ts';
 import { tagRuleRoutes } from './routes/tag-rules.ts';
 import { tagRoutes } from './routes/tags.ts';
 import { valueModelRoutes } from './routes/value-model.ts';
+import { workspaceRoutes } from './routes/workspace.ts';
 
 /** A full batch of 1,000 rich events stays well under this; anything larger is not a batch. */
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -54,6 +56,8 @@ export function createApp(deps: Deps) {
   v1.route('/segments', segmentRoutes(deps));
   v1.route('/overview', overviewRoutes(deps));
   v1.route('/audit', auditRoutes(deps));
+  v1.route('/workspace', workspaceRoutes(deps));
+  v1.route('/api-keys', apiKeyRoutes(deps));
   app.route('/v1', v1);
   if (deps.consoleDir !== undefined) {
     app.route('/', consoleRoutes(deps.consoleDir));

@@ -19,6 +19,8 @@ test('/openapi.json describes every route the app serves, with the events schema
     components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
   };
   expect(Object.keys(doc.paths).sort()).toEqual([
+    '/v1/api-keys',
+    '/v1/api-keys/{id}',
     '/v1/audit',
     '/v1/customers',
     '/v1/customers/{id}',
@@ -46,6 +48,7 @@ test('/openapi.json describes every route the app serves, with the events schema
     '/v1/tags',
     '/v1/value-model',
     '/v1/value-model/preview',
+    '/v1/workspace',
   ]);
   expect(Object.keys(doc.components.schemas.Event?.properties ?? {})).toEqual(
     expect.arrayContaining(['id', 'kind', 'occurred_at', 'identities', 'properties']),

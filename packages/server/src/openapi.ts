@@ -1,4 +1,5 @@
 import {
+  ApiKeyInputSchema,
   ErrorCodes,
   EVENT_KINDS,
   EventEnvelopeSchema,
@@ -10,6 +11,7 @@ import {
   ManualTagSchema,
   PropertySchemas,
   ValueModelSchema,
+  WorkspaceUpdateSchema,
 } from '@hatchery/core';
 import { z } from 'zod';
 import { CSRF_HEADER, SESSION_COOKIE } from './auth.ts';
@@ -555,6 +557,53 @@ export function openApiDocument() {
           parameters: [id],
           responses: {
             '204': { description: 'deleted' },
+            ...errors('unauthorized', 'forbidden', 'not_found'),
+          },
+        },
+      },
+      '/v1/workspace': {
+        get: {
+          summary: "The caller's workspace: slug, name and the time zone its business days are counted in",
+          responses: {
+            '200': json('{ slug, name, time_zone, created_at }', 'the workspace'),
+            ...errors('unauthorized'),
+          },
+        },
+        put: {
+          summary:
+            'Rename the workspace or move it to another IANA time zone (audited); a new zone rebuilds every aggregate and rescores everyone in the background',
+          requestBody: { content: { 'application/json': { schema: schema(WorkspaceUpdateSchema) } } },
+          responses: {
+            '200': json('{ slug, name, time_zone, created_at, run: null }', 'saved; the zone did not change'),
+            '202': json(
+              '{ slug, name, time_zone, created_at, run }',
+              'saved; the rebuild and rescoring run on',
+            ),
+            ...errors('invalid_request', 'unauthorized', 'forbidden'),
+          },
+        },
+      },
+      '/v1/api-keys': {
+        get: {
+          summary:
+            "The workspace's API keys, revoked ones too: name, prefix, unmask right, created, last used (never the key)",
+          responses: { '200': json('{ keys }', 'by id'), ...errors('unauthorized', 'forbidden') },
+        },
+        post: {
+          summary: 'Make an API key (admins, with a session); the key is in this answer only; audited',
+          requestBody: { content: { 'application/json': { schema: schema(ApiKeyInputSchema) } } },
+          responses: {
+            '201': json('{ id, name, prefix, can_unmask, created_at, created_by, key }', 'made'),
+            ...errors('invalid_request', 'unauthorized', 'forbidden'),
+          },
+        },
+      },
+      '/v1/api-keys/{id}': {
+        delete: {
+          summary: 'Revoke an API key: it is refused from the next request on and stays listed; audited',
+          parameters: [id],
+          responses: {
+            '200': json('ApiKey', 'revoked, with revoked_at'),
             ...errors('unauthorized', 'forbidden', 'not_found'),
           },
         },

@@ -18,15 +18,16 @@ export async function runKey(argv: string[]): Promise<void> {
       const created = await createApiKey(db, workspace, {
         name: values.name ?? 'cli',
         canUnmask: values.unmask,
+        actor: 'cli',
       });
       console.log(`API key ${created.id} for ${slug} (shown once, keep it safe):\n${created.key}`);
     } else if (action === 'list') {
-      for (const k of await listApiKeys(db, workspace.id)) {
+      for (const k of await listApiKeys(db, workspace)) {
         const state = k.revoked_at ? `revoked ${k.revoked_at.toISOString()}` : 'active';
         console.log(`${k.id}\t${k.prefix}…\t${k.name}\t${k.can_unmask ? 'may unmask' : 'masked'}\t${state}`);
       }
     } else if (action === 'revoke' && id && /^\d+$/.test(id)) {
-      await revokeApiKey(db, workspace, Number(id));
+      await revokeApiKey(db, workspace, Number(id), 'cli');
       console.log(`revoked API key ${id} of ${slug}`);
     } else {
       throw new AppError('invalid_request', 'usage: hatchery key create|list|revoke <workspace> [key-id]');

@@ -10,11 +10,12 @@ import {
   Slider,
   Space,
   Table,
+  Tabs,
   Tag,
   Typography,
 } from 'antd';
 import { type ReactNode, useEffect, useMemo, useState } from 'react';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { api } from '../api.ts';
 import { AsyncView } from '../components/AsyncView.tsx';
 import { dateTime } from '../format.ts';
@@ -34,13 +35,41 @@ import {
 } from '../scores.ts';
 import { useSession } from '../session.tsx';
 import { useApi } from '../use-api.ts';
+import { TagRules } from './settings/TagRules.tsx';
+import { useScoringRun } from './settings/use-scoring-run.ts';
+import { WorkspaceSettings } from './settings/WorkspaceSettings.tsx';
 
 const PREVIEW_ROWS = 10;
 const PREVIEW_DEBOUNCE_MS = 400;
-const POLL_MS = 500;
+
+const TABS = ['model', 'rules', 'workspace'] as const;
+type TabKey = (typeof TABS)[number];
+
+/**
+ * The workspace's settings, one tab each (`?tab=` keeps the choice in the address): the value
+ * model, the tag rules, and the workspace itself with its API keys.
+ */
+export function SettingsPage() {
+  const { t } = useI18n();
+  const [params, setParams] = useSearchParams();
+  const asked = params.get('tab');
+  const tab: TabKey = TABS.find((k) => k === asked) ?? 'model';
+  return (
+    <Tabs
+      activeKey={tab}
+      onChange={(key) => setParams(key === 'model' ? {} : { tab: key }, { replace: true })}
+      destroyOnHidden
+      items={[
+        { key: 'model', label: t('settings.tab.model'), children: <ValueModelSettings /> },
+        { key: 'rules', label: t('settings.tab.rules'), children: <TagRules /> },
+        { key: 'workspace', label: t('settings.tab.workspace'), children: <WorkspaceSettings /> },
+      ]}
+    />
+  );
+}
 
 /** The value model: weights with a live preview of who moves, bands, KOC rule, activity thresholds. */
-export function SettingsPage() {
+function ValueModelSettings() {
   const loaded = useApi<ValueModel>('/v1/value-model');
   return (
     <AsyncView loaded={loaded}>
@@ -248,7 +277,10 @@ function ModelEditor({ model: loaded, reload }: { model: ValueModel; reload: () 
               <Descriptions size="small" column={1}>
                 <Descriptions.Item label={t('login.workspace')}>{me.workspace.name}</Descriptions.Item>
                 <Descriptions.Item label={t('settings.timeZone')}>
-                  <span data-testid="time-zone">{timeZone}</span>
+                  <Space>
+                    <span data-testid="time-zone">{timeZone}</span>
+                    {editable && <Link to="/settings?tab=workspace">{t('settings.changeTimeZone')}</Link>}
+                  </Space>
                 </Descriptions.Item>
                 <Descriptions.Item label={t('settings.lastRun')}>
                   {model.last_run
@@ -360,39 +392,12 @@ function RunProgress({
   onEditAgain: () => void;
 }) {
   const { t } = useI18n();
-  const [state, setState] = useState<ScoringRun | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: one poll per run; onDone is called once at its end.
-  useEffect(() => {
-    let live = true;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const poll = () =>
-      api<ScoringRun>(`/v1/scoring-runs/${run.id}`).then(
-        (r) => {
-          if (!live) {
-            return;
-          }
-          setState(r);
-          if (r.status === 'running') {
-            timer = setTimeout(poll, POLL_MS);
-          } else if (r.status === 'done') {
-            onDone();
-          }
-        },
-        (e: unknown) => live && setError(e instanceof Error ? e.message : String(e)),
-      );
-    void poll();
-    return () => {
-      live = false;
-      clearTimeout(timer);
-    };
-  }, [run.id]);
-  const status = state?.status ?? 'running';
+  const { run: state, error, status, percent } = useScoringRun(run.id, onDone);
   return (
     <Card title={t('settings.run')} size="small" data-testid="run">
       <Typography.Paragraph>{t('settings.saved', { v: run.version })}</Typography.Paragraph>
       <Progress
-        percent={status === 'done' ? 100 : Math.round((state?.progress ?? 0) * 100)}
+        percent={percent}
         status={status === 'failed' ? 'exception' : status === 'done' ? 'success' : 'active'}
       />
       {state && status === 'running' && (

@@ -27,6 +27,10 @@ export interface ApiKeysTable {
   /** Whether callers with this key may ask for unmasked identities (each unmask is audited). */
   can_unmask: Generated<boolean>;
   created_at: CreatedAt;
+  /** Who made it (`operator:<login>`, `cli`, `demo`); null for keys made before this was kept. */
+  created_by: string | null;
+  /** When it last authenticated a request, kept to within a few minutes (workspaces/api-keys.ts). */
+  last_used_at: Timestamp | null;
   revoked_at: Timestamp | null;
 }
 

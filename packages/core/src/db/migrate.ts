@@ -6,6 +6,7 @@ import * as m0003 from './migrations/0003-value-engine.ts';
 import * as m0004 from './migrations/0004-pending-order-items.ts';
 import * as m0005 from './migrations/0005-operators.ts';
 import * as m0006 from './migrations/0006-segments.ts';
+import * as m0007 from './migrations/0007-api-key-usage.ts';
 
 /** Forward-only: a landed migration is never edited; a change is a new file added here. */
 const migrations: Record<string, Migration> = {
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '0004-pending-order-items': m0004,
   '0005-operators': m0005,
   '0006-segments': m0006,
+  '0007-api-key-usage': m0007,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -9,6 +9,8 @@ create table api_keys (
   can_unmask boolean not null default false,
   created_at timestamp with time zone not null default now(),
   revoked_at timestamp with time zone,
+  created_by text,
+  last_used_at timestamp with time zone,
   constraint api_keys_key_hash_key UNIQUE (key_hash),
   constraint api_keys_pkey PRIMARY KEY (workspace_id, id),
   constraint api_keys_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES workspaces(id)

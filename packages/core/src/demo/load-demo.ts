@@ -62,7 +62,7 @@ export async function ensureDemo(
   await refreshStatistics(db);
   await rescoreWorkspace(db, workspace, { actor: 'demo', now: options.end });
   const logins = await ensureDemoOperators(db, workspace, config.dataDir);
-  const { key } = await createApiKey(db, workspace, { name: 'demo', canUnmask: true });
+  const { key } = await createApiKey(db, workspace, { name: 'demo', canUnmask: true, actor: 'demo' });
   writeFileSync(keyFile, `${key}\n`, { mode: 0o600 });
   return { slug: DEMO_SLUG, apiKey: key, created: !existing, logins };
 }

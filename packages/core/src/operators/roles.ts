@@ -35,6 +35,11 @@ export const PERMISSIONS = [
   'audit.read',
   /** Create and manage operators. */
   'operators.manage',
+  /**
+   * List, create and revoke the workspace's API keys. Admins only, and never an API key itself:
+   * a leaked key must not be able to mint others or revoke the brand's real integrations.
+   */
+  'apikeys.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -62,7 +67,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = O
 
 /**
  * API keys are the brand's own integrations: they change data and settings (a brand scripts its
- * value model), but never read the audit log or manage operators.
+ * value model), but never read the audit log, manage operators or manage API keys.
  */
 export function apiKeyPermissions(canUnmask: boolean): readonly Permission[] {
   const keys: readonly Permission[] = [...CHANGE_DATA, 'settings.manage'];

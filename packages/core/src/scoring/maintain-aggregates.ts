@@ -1,6 +1,7 @@
 import type { Db } from '../db/create-db.ts';
 import { applyTagRules } from '../segments/apply-tag-rules.ts';
 import type { Workspace } from '../workspaces/workspace.ts';
+import { findWorkspaceTimeZone } from '../workspaces/workspaces.queries.ts';
 import {
   applyActivity,
   avoidJit,
@@ -46,7 +47,6 @@ export async function maintainAggregates(
   now = new Date(),
 ) {
   const ws = workspace.id;
-  const tz = workspace.timeZone;
   await avoidJit(db);
   const moved = new Set(effects.moved);
   // Events of moved customers are counted by the rebuild; the customer they were stored for is
@@ -72,6 +72,11 @@ export async function maintainAggregates(
     return;
   }
 
+  // The zone in force now, read under the caller's ingest lock rather than taken from the
+  // caller's Workspace: an import that began before a time-zone change folds its later batches
+  // in the new zone, and the rebuild that follows the change then leaves nothing in the old one.
+  const tz = (await findWorkspaceTimeZone(db, ws)) ?? workspace.timeZone;
+  const current = tz === workspace.timeZone ? workspace : Object.freeze({ ...workspace, timeZone: tz });
   await rebuildActivity(db, ws, tz, [...moved]);
   await applyActivity(db, ws, tz, staying);
   await settleRows(db, ws, touched);
@@ -100,7 +105,7 @@ export async function maintainAggregates(
     await writeScoresOf(db, ws, scored, clock, touched);
   }
   // Rule tags after the scores and derived tags their filters may read.
-  await applyTagRules(db, workspace, touched, now);
+  await applyTagRules(db, current, touched, now);
 }
 
 function unique(ids: readonly number[]): number[] {

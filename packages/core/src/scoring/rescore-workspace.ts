@@ -3,6 +3,7 @@ import { lockWorkspaceIngest } from '../events/events.queries.ts';
 import { applyTagRules } from '../segments/apply-tag-rules.ts';
 import type { Workspace } from '../workspaces/workspace.ts';
 import { fitLifetimeModels } from './fit-lifetime-models.ts';
+import { rebuildAggregates } from './rebuild-aggregates.ts';
 import { analyzeScores, findCutoffs, lifetimeSample, writeAllScores } from './scores.queries.ts';
 import { scoringClock } from './scoring-clock.ts';
 import { refreshDerivedTags } from './tags.queries.ts';
@@ -10,6 +11,8 @@ import { findCurrentModel, insertRun, updateRun } from './value-models.queries.t
 
 /** Buyers the lifetime models are fitted on (a deterministic sample of the workspace). */
 const LIFETIME_SAMPLE = 20_000;
+/** The share of a run's progress its rebuild of the aggregates stands for, when it has one. */
+const REBUILD_SHARE = 0.4;
 
 export type RescoreOptions = {
   actor: string;
@@ -18,6 +21,12 @@ export type RescoreOptions = {
   onStart?: (runId: number) => void;
   /** Called as the run moves on: a share of the work done (0–1) and the step's name. */
   onProgress?: (done: number, step: string) => void;
+  /**
+   * First rebuild every customer's aggregates from their events (rebuild-aggregates.ts), as its
+   * own steps of the run: what a change of the workspace's time zone needs, since business days
+   * (active days, purchase days, days since the last order) are counted in it.
+   */
+  rebuildAggregates?: boolean;
 };
 
 export type RescoreResult = {
@@ -46,11 +55,20 @@ export async function rescoreWorkspace(
   const runId = await insertRun(db, ws, model.version, now, options.actor);
   options.onStart?.(runId);
   const clock = scoringClock(workspace.timeZone, now);
+  // A rebuild takes the first share of the run's progress; the scoring steps share the rest.
+  const rebuildShare = options.rebuildAggregates ? REBUILD_SHARE : 0;
   const step = async (progress: number, name: string) => {
-    await updateRun(db, ws, runId, { progress, step: name });
-    options.onProgress?.(progress, name);
+    const done = rebuildShare + (1 - rebuildShare) * progress;
+    await updateRun(db, ws, runId, { progress: done, step: name });
+    options.onProgress?.(done, name);
   };
   try {
+    if (options.rebuildAggregates) {
+      // One transaction (ingestion waits), so its progress shows as one step.
+      await updateRun(db, ws, runId, { progress: 0, step: 'aggregates' });
+      options.onProgress?.(0, 'aggregates');
+      await rebuildAggregates(db, workspace, { now });
+    }
     await step(0, 'cutoffs');
     const cutoffs = await findCutoffs(db, ws, clock);
     await step(0.25, 'lifetime');

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../db/create-db.ts';
 import { AppError } from '../shared/errors.ts';
-import { toWorkspace, type Workspace } from './workspace.ts';
+import { DEFAULT_TIME_ZONE, isTimeZone, toWorkspace, type Workspace } from './workspace.ts';
 import { findWorkspaceBySlug, insertWorkspace, listWorkspaceRows } from './workspaces.queries.ts';
 
 const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -14,8 +14,8 @@ export async function createWorkspace(
   if (!SLUG.test(input.slug)) {
     throw new AppError('invalid_request', 'workspace slug: lowercase letters, digits and dashes, at most 63');
   }
-  const timeZone = input.timeZone ?? 'Asia/Shanghai';
-  if (!Intl.supportedValuesOf('timeZone').includes(timeZone) && timeZone !== 'UTC') {
+  const timeZone = input.timeZone ?? DEFAULT_TIME_ZONE;
+  if (!isTimeZone(timeZone)) {
     throw new AppError('invalid_request', `unknown time zone ${timeZone}`);
   }
   const row = await insertWorkspace(db, {

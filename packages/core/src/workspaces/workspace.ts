@@ -21,3 +21,14 @@ export function toWorkspace(
     keys: deriveWorkspaceKeys(masterSecret, Buffer.from(row.key_salt)),
   });
 }
+
+/** Where a workspace keeps its business days unless told otherwise. */
+export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
+
+/**
+ * An IANA zone name as the runtime knows it (Intl's canonical names, and UTC). The database
+ * computes business days in the zone too, so a change also asks it (workspaces.queries.ts).
+ */
+export function isTimeZone(name: string): boolean {
+  return name === 'UTC' || Intl.supportedValuesOf('timeZone').includes(name);
+}

@@ -7,9 +7,14 @@ import { needs } from '../permissions.ts';
 import { parse } from '../validate.ts';
 
 /** Starts a full rescoring that runs on after the answer; resolves with its run id. */
-export function startRescore(deps: Deps, workspace: Workspace, actor: string) {
+export function startRescore(
+  deps: Deps,
+  workspace: Workspace,
+  actor: string,
+  options: { rebuildAggregates?: boolean } = {},
+) {
   return startInBackground('rescoring', (onStart) =>
-    rescoreWorkspace(deps.db, workspace, { actor, onStart }),
+    rescoreWorkspace(deps.db, workspace, { actor, onStart, ...options }),
   );
 }
 

@@ -1,0 +1,40 @@
+import { useEffect, useRef, useState } from 'react';
+import { api } from '../../api.ts';
+import type { ScoringRun } from '../../scores.ts';
+
+const POLL_MS = 500;
+
+/** Follows a scoring run until it ends; `onDone` is called once when it finishes well. */
+export function useScoringRun(runId: number, onDone: () => void) {
+  const [run, setRun] = useState<ScoringRun | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const done = useRef(onDone);
+  done.current = onDone;
+  useEffect(() => {
+    let live = true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const poll = () =>
+      api<ScoringRun>(`/v1/scoring-runs/${runId}`).then(
+        (r) => {
+          if (!live) {
+            return;
+          }
+          setRun(r);
+          if (r.status === 'running') {
+            timer = setTimeout(poll, POLL_MS);
+          } else if (r.status === 'done') {
+            done.current();
+          }
+        },
+        (e: unknown) => live && setError(e instanceof Error ? e.message : String(e)),
+      );
+    void poll();
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [runId]);
+  const status = run?.status ?? 'running';
+  const percent = status === 'done' ? 100 : Math.round((run?.progress ?? 0) * 100);
+  return { run, error, status, percent };
+}
