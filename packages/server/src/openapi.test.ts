@@ -21,6 +21,8 @@ test('/openapi.json describes every route the app serves, with the events schema
   expect(Object.keys(doc.paths).sort()).toEqual([
     '/v1/audit',
     '/v1/customers',
+    '/v1/customers/count',
+    '/v1/customers/export',
     '/v1/customers/{id}',
     '/v1/customers/{id}/scores',
     '/v1/customers/{id}/tags',
@@ -36,6 +38,7 @@ test('/openapi.json describes every route the app serves, with the events schema
     '/v1/scoring-runs',
     '/v1/scoring-runs/{id}',
     '/v1/segments',
+    '/v1/segments/fields',
     '/v1/segments/preview',
     '/v1/segments/{id}',
     '/v1/segments/{id}/customers',

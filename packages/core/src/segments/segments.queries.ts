@@ -18,17 +18,24 @@ import type { Filter } from './filter.schema.ts';
  * better than that pass, and the pass has no sort. A page is a walk of customer_stats' primary
  * key from the cursor on, so it stops after `limit` matches however deep the page is.
  */
-function source(workspaceId: number, compiled: CompiledFilter, withScores: boolean) {
+function source(workspaceId: number, compiled: CompiledFilter, withScores: boolean, ids?: readonly number[]) {
   const scores =
     withScores || compiled.usesScores
       ? sql`left join customer_scores sc on sc.workspace_id = s.workspace_id and sc.customer_id = s.customer_id`
       : sql``;
-  return sql`customer_stats s ${scores} where s.workspace_id = ${workspaceId} and ${compiled.where}`;
+  // Search hits (a handful of ids) restrict the universe before the filter is looked at.
+  const among = ids === undefined ? sql`` : sql`and s.customer_id = any(${ids}::int8[])`;
+  return sql`customer_stats s ${scores} where s.workspace_id = ${workspaceId} ${among} and ${compiled.where}`;
 }
 
-export async function countMatching(db: Db, workspaceId: number, compiled: CompiledFilter) {
+export async function countMatching(
+  db: Db,
+  workspaceId: number,
+  compiled: CompiledFilter,
+  ids?: readonly number[],
+) {
   const { rows } = await sql<{ count: number }>`
-    select count(*)::int as count from ${source(workspaceId, compiled, false)}`.execute(db);
+    select count(*)::int as count from ${source(workspaceId, compiled, false, ids)}`.execute(db);
   return rows[0]?.count ?? 0;
 }
 
@@ -36,6 +43,24 @@ export async function countMatching(db: Db, workspaceId: number, compiled: Compi
 export async function findMatchingIds(db: Db, workspaceId: number, compiled: CompiledFilter) {
   const { rows } = await sql<{ customer_id: number }>`
     select s.customer_id from ${source(workspaceId, compiled, false)} order by s.customer_id`.execute(db);
+  return rows.map((r) => r.customer_id);
+}
+
+/**
+ * A keyset page of matching ids (after `after`, in id order), optionally among given ids: the
+ * customer list's filtered pages, whose summary columns customer-list.queries.ts then adds.
+ */
+export async function findMatchingIdPage(
+  db: Db,
+  workspaceId: number,
+  compiled: CompiledFilter,
+  page: { limit: number; after: number; ids?: readonly number[] | undefined },
+) {
+  const { rows } = await sql<{ customer_id: number }>`
+    select s.customer_id from ${source(workspaceId, compiled, false, page.ids)}
+      and s.customer_id > ${page.after}::bigint
+    order by s.customer_id
+    limit ${page.limit}`.execute(db);
   return rows.map((r) => r.customer_id);
 }
 
@@ -64,7 +89,7 @@ export async function findMatchingPage(
   db: Db,
   workspaceId: number,
   compiled: CompiledFilter,
-  page: { limit: number; after: number },
+  page: { limit: number; after: number; ids?: readonly number[] | undefined },
 ) {
   const { rows } = await sql<SegmentCustomerRow>`
     select s.customer_id,
@@ -75,7 +100,7 @@ export async function findMatchingPage(
       sc.consumption, sc.interaction, sc.content, sc.social, sc.koc_candidate,
       array(select t.tag from customer_tags t
             where t.workspace_id = ${workspaceId} and t.customer_id = s.customer_id order by t.tag) as tags
-    from ${source(workspaceId, compiled, true)} and s.customer_id > ${page.after}::bigint
+    from ${source(workspaceId, compiled, true, page.ids)} and s.customer_id > ${page.after}::bigint
     order by s.customer_id
     limit ${page.limit}`.execute(db);
   return rows;
