@@ -262,10 +262,11 @@ export function openApiDocument() {
       },
       '/v1/customers/count': {
         get: {
-          summary: 'How many customers the list holds for q, filter and segment (exact)',
+          summary:
+            'How many customers the list holds for q, filter and segment: exact, or (exact: false) estimated from a sample when an exact count takes longer than 1.5 s',
           parameters: [{ name: 'q', in: 'query', schema: { type: 'string', maxLength: 256 } }, ...selection],
           responses: {
-            '200': json('{ count }', 'the count'),
+            '200': json('{ count, exact }', 'the count'),
             ...errors('invalid_request', 'unauthorized', 'not_found'),
           },
         },

@@ -6,7 +6,12 @@ import {
   resolveSelection,
 } from '../segments/customer-selection.ts';
 import { parseInput } from '../segments/parse-input.ts';
-import { countMatching, findMatchingIdPage } from '../segments/segments.queries.ts';
+import {
+  countMatching,
+  countMatchingWithin,
+  estimateMatching,
+  findMatchingIdPage,
+} from '../segments/segments.queries.ts';
 import type { Workspace } from '../workspaces/workspace.ts';
 import { type CustomerSummaryRow, listCustomerSummaries } from './customer-list.queries.ts';
 
@@ -65,19 +70,43 @@ export async function listCustomers(
 }
 
 /**
- * How many customers the list holds for a selection. Exact: a count over the workspace's
- * customer_stats (one pass, see segments.queries.ts), or over the search hits. The console asks
- * for it apart from the pages, so a page never waits for the count.
+ * How long an exact count may take before an estimate answers instead, and how many of the
+ * workspace's rows the estimate samples. At 1M customers most counts take 0.3–1 s on
+ * PostgreSQL (bench/README.md); the budget bounds the rest (filters that compute per row, a busy
+ * server) so that the console's count never holds a connection for long.
+ */
+export const COUNT_BUDGET = { ms: 1500, sampleRows: 20_000 } as const;
+
+/**
+ * How many customers the list holds for a selection: `exact` when counted (one pass over the
+ * workspace's customer_stats, see segments.queries.ts, or over the search hits), otherwise an
+ * estimate from a sample because the exact count did not finish within the budget. PGlite
+ * counts are always exact (an embedded database's workspaces are small, and its single
+ * connection has nothing else to serve meanwhile). The console asks for the count apart from
+ * the pages, so a page never waits for it.
  */
 export async function countCustomers(
   db: Db,
   workspace: Workspace,
   input: CustomerSelection,
   now = new Date(),
-): Promise<{ count: number }> {
+  budget: { ms: number; sampleRows: number } = COUNT_BUDGET,
+): Promise<{ count: number; exact: boolean }> {
   const selection = await resolveSelection(db, workspace, input, now);
-  if (selection.ids !== undefined && (selection.ids.length === 0 || !selection.filtered)) {
-    return { count: selection.ids.length };
+  if (selection.ids !== undefined) {
+    const count =
+      selection.ids.length === 0 || !selection.filtered
+        ? selection.ids.length
+        : await countMatching(db, workspace.id, selection.compiled, selection.ids);
+    return { count, exact: true };
   }
-  return { count: await countMatching(db, workspace.id, selection.compiled, selection.ids) };
+  const exact =
+    budget.ms > 0 ? await countMatchingWithin(db, workspace.id, selection.compiled, budget.ms) : null;
+  if (exact !== null) {
+    return { count: exact, exact: true };
+  }
+  return {
+    count: await estimateMatching(db, workspace.id, selection.compiled, budget.sampleRows),
+    exact: false,
+  };
 }

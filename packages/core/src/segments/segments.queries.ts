@@ -39,6 +39,62 @@ export async function countMatching(
   return rows[0]?.count ?? 0;
 }
 
+/**
+ * The exact count if PostgreSQL finds it within `budgetMs` (a statement_timeout local to the
+ * transaction), else null: the caller then estimates instead of keeping a connection busy.
+ */
+export async function countMatchingWithin(
+  db: Db,
+  workspaceId: number,
+  compiled: CompiledFilter,
+  budgetMs: number,
+  ids?: readonly number[],
+): Promise<number | null> {
+  try {
+    return await db.transaction().execute(async (trx) => {
+      await sql`select set_config('statement_timeout', ${String(Math.max(1, Math.round(budgetMs)))}, true)`.execute(
+        trx,
+      );
+      return countMatching(trx, workspaceId, compiled, ids);
+    });
+  } catch (error) {
+    // 57014 query_canceled: the timeout fired (nothing else cancels these statements)
+    if (typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '57014') {
+      return null;
+    }
+    throw error;
+  }
+}
+
+/**
+ * An estimate of a count from a block sample of customer_stats (TABLESAMPLE SYSTEM, a fixed
+ * seed) of about `sampleRows` of the workspace's rows, scaled by the workspace's customers
+ * (an index-only count of the primary key). Exact when the workspace is no larger than the sample.
+ */
+export async function estimateMatching(
+  db: Db,
+  workspaceId: number,
+  compiled: CompiledFilter,
+  sampleRows: number,
+): Promise<number> {
+  const { rows: all } = await sql<{ n: number }>`
+    select count(*)::int as n from customer_stats where workspace_id = ${workspaceId}`.execute(db);
+  const total = all[0]?.n ?? 0;
+  if (total <= sampleRows) {
+    return countMatching(db, workspaceId, compiled);
+  }
+  const percent = (100 * sampleRows) / total;
+  const scores = compiled.usesScores
+    ? sql`left join customer_scores sc on sc.workspace_id = s.workspace_id and sc.customer_id = s.customer_id`
+    : sql``;
+  const { rows } = await sql<{ seen: number; hits: number }>`
+    select count(*)::int as seen, count(*) filter (where ${compiled.where})::int as hits
+    from customer_stats s tablesample system (${percent}::float4) repeatable (7) ${scores}
+    where s.workspace_id = ${workspaceId}`.execute(db);
+  const sample = rows[0];
+  return sample && sample.seen > 0 ? Math.round((sample.hits / sample.seen) * total) : 0;
+}
+
 /** Only the ids, in id order: what tests compare with the in-memory evaluation. */
 export async function findMatchingIds(db: Db, workspaceId: number, compiled: CompiledFilter) {
   const { rows } = await sql<{ customer_id: number }>`
