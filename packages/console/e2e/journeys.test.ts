@@ -135,6 +135,13 @@ async function asApiPost<T>(path: string, body: unknown): Promise<T> {
 const VALUES = ['consumption', 'interaction', 'content', 'social'] as const;
 type Values = Record<(typeof VALUES)[number], number>;
 type Ranked = Values & { customer_id: number; display: string; total: number; band: string };
+/** How the console names the activity tags. */
+const ACTIVITY_NAMES: Record<string, string> = {
+  'activity:very_active': '极其活跃',
+  'activity:active': '一般活跃',
+  'activity:occasional': '偶尔活跃',
+  'activity:silent': '沉默',
+};
 /** How the console prints scores and totals. */
 const one = (n: number) => (Math.round(n * 10) / 10).toFixed(1);
 
@@ -549,5 +556,150 @@ describe.skipIf(disabled)('console journeys on the demo brand', () => {
     await page.getByRole('button', { name: '退出登录' }).click();
     await page.getByRole('button', { name: '登录' }).waitFor();
     await page.context().close();
+  });
+  test("customers: filter by a tag and a score range; every row carries the tag, the count is the API's", async () => {
+    const { tags } = await asApi<{ tags: { tag: string; customers: number }[] }>('/v1/tags');
+    const tag = tags
+      .filter((c) => c.tag.startsWith('activity:'))
+      .sort((a, b) => b.customers - a.customers)[0]!;
+    const count = async (filter?: unknown) =>
+      (
+        await asApi<{ count: number }>(
+          `/v1/customers/count${filter ? `?filter=${encodeURIComponent(JSON.stringify(filter))}` : ''}`,
+        )
+      ).count;
+    const everyone = await count();
+    const tagged = await count({ tag: tag.tag });
+    expect(tagged).toBe(tag.customers);
+    expect(tagged).toBeLessThan(everyone);
+    // a total cut-off that leaves some of the tagged customers, not all
+    let cutoff = 0;
+    let both = 0;
+    for (const candidate of [10, 20, 30, 40, 50, 60]) {
+      both = await count({ all: [{ tag: tag.tag }, { field: 'scores.total', op: '>=', value: candidate }] });
+      if (both > 0 && both < tagged) {
+        cutoff = candidate;
+        break;
+      }
+    }
+    expect(cutoff).toBeGreaterThan(0);
+    const name = ACTIVITY_NAMES[tag.tag]!;
+    const shown = (n: number) => `共 ${n.toLocaleString('en-US')} 位客户`;
+
+    const page = await logIn('admin');
+    await page.getByRole('menuitem', { name: '客户' }).click();
+    await page.getByTestId('customer-count').getByText(shown(everyone)).waitFor();
+    const tagSelect = page.getByRole('combobox', { name: '按标签筛选' });
+    await tagSelect.click();
+    await tagSelect.fill(tag.tag);
+    await tagSelect.press('Enter');
+    await page.getByTestId('customer-count').getByText(shown(tagged)).waitFor();
+    const rows = page.getByTestId('customers').locator('tbody tr');
+    expect(await rows.count()).toBe(Math.min(20, tagged));
+    for (const cell of await page.getByTestId('customer-tags').all()) {
+      expect(await cell.textContent()).toContain(name);
+    }
+
+    await page.getByRole('spinbutton', { name: '总分 最低' }).fill(String(cutoff));
+    await page.getByRole('spinbutton', { name: '总分 最低' }).press('Tab');
+    await page.getByTestId('customer-count').getByText(shown(both)).waitFor();
+    await page.waitForLoadState('networkidle');
+    expect(await rows.count()).toBe(Math.min(20, both));
+    for (const cell of await page.getByTestId('customer-tags').all()) {
+      expect(await cell.textContent()).toContain(name);
+    }
+    for (const total of await page.getByTestId('customer-total').allTextContents()) {
+      expect(Number(total)).toBeGreaterThanOrEqual(cutoff - 0.05);
+    }
+    expect(page.url()).toContain(`total_min=${cutoff}`);
+    await shot(page, '15-customers-filtered');
+
+    // The export is the filtered list, masked, as a file.
+    const href = await page.getByTestId('export-csv').getAttribute('href');
+    const csv = await page.request.get(`${base}${href}`);
+    expect(csv.status()).toBe(200);
+    expect(csv.headers()['content-disposition']).toMatch(/^attachment; filename="customers-\d{8}\.csv"$/);
+    const lines = (await csv.text()).trimEnd().split('\r\n');
+    expect(lines).toHaveLength(both + 1);
+    expect(lines.slice(1).every((l) => l.includes(tag.tag))).toBe(true);
+    expect(lines.join('\n')).not.toMatch(/1[3-9]\d{9}/);
+    await page.context().close();
+  });
+
+  test("segments: build one in the builder, the live count is the API's, save it and find it in the list", async () => {
+    const { tags } = await asApi<{ tags: { tag: string; customers: number }[] }>('/v1/tags');
+    const tag = tags
+      .filter((c) => c.tag.startsWith('activity:'))
+      .sort((a, b) => b.customers - a.customers)[0]!;
+    const filter = { all: [{ field: 'scores.total', op: '>=', value: 20 }, { tag: tag.tag }] };
+    const { count } = await asApiPost<{ count: number }>('/v1/segments/preview', { filter });
+    expect(count).toBeGreaterThan(0);
+
+    const page = await logIn('admin');
+    await page.getByRole('menuitem', { name: '人群' }).click();
+    await page.getByText('人群构建器').waitFor();
+    await page.getByText('还没有保存的人群').waitFor();
+    // the empty builder is everyone
+    await page.getByTestId('live-count-value').waitFor();
+
+    await page.getByRole('button', { name: /添加条件$/ }).click();
+    const field = page.getByRole('combobox', { name: '选择字段' });
+    await field.click();
+    await field.fill('总分');
+    await field.press('Enter');
+    const op = page.getByRole('combobox', { name: '运算' });
+    await op.click();
+    await page.getByTitle('大于等于', { exact: true }).click();
+    await page.getByRole('spinbutton', { name: '总分' }).fill('20');
+    await page.getByRole('button', { name: /添加标签条件$/ }).click();
+    await page.getByRole('combobox', { name: '标签' }).last().fill(tag.tag);
+    await page
+      .getByTestId('live-count-value')
+      .getByText(count.toLocaleString('en-US'), { exact: true })
+      .waitFor();
+    const sample = page.getByTestId('segment-sample').locator('tbody tr');
+    await page.waitForLoadState('networkidle');
+    expect(await sample.count()).toBe(Math.min(10, count));
+    for (const row of await sample.all()) {
+      expect(await row.textContent()).toContain(ACTIVITY_NAMES[tag.tag]!);
+    }
+    await page.keyboard.press('Escape');
+    await shot(page, '16-segments-builder');
+
+    await page.getByRole('button', { name: '保存为新人群' }).click();
+    await page.getByTestId('segment-name-input').fill('E2E 高分活跃');
+    await page.getByRole('button', { name: /确\s*定|OK/ }).click();
+    await page.getByText('人群「E2E 高分活跃」已保存').waitFor();
+    const row = page.getByTestId('segments').locator('tr', { hasText: 'E2E 高分活跃' });
+    await row
+      .getByTestId('segment-count')
+      .getByText(count.toLocaleString('en-US'), { exact: true })
+      .waitFor();
+    const saved = await asApi<{
+      segments: { id: number; name: string; filter: unknown; created_by: string }[];
+    }>('/v1/segments');
+    const segment = saved.segments.find((s) => s.name === 'E2E 高分活跃')!;
+    expect(segment).toMatchObject({ filter, created_by: 'operator:admin' });
+    await page.evaluate('window.scrollTo(0, 0)');
+    await shot(page, '17-segments');
+
+    // Its customers in the Customers page, counted alike.
+    await row.getByRole('link', { name: '查看客户' }).click();
+    await page
+      .getByTestId('customer-count')
+      .getByText(`共 ${count.toLocaleString('en-US')} 位客户`)
+      .waitFor();
+    expect(page.url()).toContain(`segment=${segment.id}`);
+    await page.context().close();
+
+    // A viewer counts and reads segments but may not save, rename or delete them.
+    const viewer = await logIn('viewer');
+    await viewer.goto(`${base}/segments`);
+    await viewer.getByTestId('segments-read-only').waitFor();
+    await viewer.getByTestId('segments').getByText('E2E 高分活跃').waitFor();
+    expect(await viewer.getByRole('button', { name: '保存为新人群' }).count()).toBe(0);
+    expect(await viewer.getByRole('button', { name: '删除' }).count()).toBe(0);
+    expect(await viewer.getByRole('button', { name: '重命名' }).count()).toBe(0);
+    await viewer.context().close();
   });
 });

@@ -9,6 +9,7 @@ import { ImportsPage } from './pages/Imports.tsx';
 import { LoginPage } from './pages/Login.tsx';
 import { OverviewPage } from './pages/Overview.tsx';
 import { RankingsPage } from './pages/Rankings.tsx';
+import { SegmentsPage } from './pages/Segments.tsx';
 import { SettingsPage } from './pages/Settings.tsx';
 import { Shell } from './Shell.tsx';
 import { SessionProvider } from './session.tsx';
@@ -42,6 +43,7 @@ export function App() {
           <Route path="/customers/:id" element={<CustomerPage />} />
           <Route path="/imports" element={<ImportsPage />} />
           <Route path="/rankings" element={<RankingsPage />} />
+          <Route path="/segments" element={<SegmentsPage />} />
           <Route path="/settings" element={<SettingsPage />} />
           {me.permissions.includes('audit.read') && <Route path="/audit" element={<AuditPage />} />}
           <Route path="*" element={<Navigate to="/" replace />} />

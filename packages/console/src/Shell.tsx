@@ -1,5 +1,6 @@
 import {
   AuditOutlined,
+  ClusterOutlined,
   DashboardOutlined,
   SettingOutlined,
   TeamOutlined,
@@ -22,6 +23,7 @@ export function Shell({ children }: { children: ReactNode }) {
   const items = [
     { key: '/', icon: <DashboardOutlined />, label: t('nav.overview') },
     { key: '/customers', icon: <TeamOutlined />, label: t('nav.customers') },
+    { key: '/segments', icon: <ClusterOutlined />, label: t('nav.segments') },
     { key: '/rankings', icon: <TrophyOutlined />, label: t('nav.rankings') },
     { key: '/imports', icon: <UploadOutlined />, label: t('nav.imports') },
     { key: '/settings', icon: <SettingOutlined />, label: t('nav.settings') },

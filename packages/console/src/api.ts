@@ -41,6 +41,16 @@ export type CustomerSummary = {
   shops: string[];
   orders: number;
   paid_fen: number;
+  /** As of the last scoring run; null before the workspace's first. */
+  total: number | null;
+  band: string | null;
+  rfm_group: string | null;
+  consumption: number | null;
+  interaction: number | null;
+  content: number | null;
+  social: number | null;
+  koc_candidate: boolean | null;
+  tags: string[];
 };
 
 export type Customer360 = {

@@ -3,7 +3,12 @@ export { listAuditLog } from './audit/list-audit.ts';
 export { type Config, loadConfig } from './config.ts';
 export { findCustomers } from './customers/find-customers.ts';
 export { type Customer360, getCustomer360, type Viewer } from './customers/get-customer-360.ts';
-export { listCustomers, summariseCustomers } from './customers/list-customers.ts';
+export {
+  type CustomerList,
+  type CustomerListQuery,
+  countCustomers,
+  listCustomers,
+} from './customers/list-customers.ts';
 export { type ConflictStatus, listMergeConflicts } from './customers/list-merge-conflicts.ts';
 export { undoMerge } from './customers/undo-merge.ts';
 export { createDb, type Db, type DbHandle, type Engine } from './db/create-db.ts';
@@ -38,13 +43,16 @@ export { rebuildAggregates } from './scoring/rebuild-aggregates.ts';
 export { type RescoreResult, rescoreWorkspace } from './scoring/rescore-workspace.ts';
 export { saveValueModel } from './scoring/save-value-model.ts';
 export { ACTIVITY_TAGS, DEFAULT_VALUE_MODEL, ValueModelSchema } from './scoring/value-model.schema.ts';
+export { type CustomerSelection, CustomerSelectionSchema } from './segments/customer-selection.ts';
 export {
   EXPORT_FORMATS,
   type ExportFormat,
+  exportCustomers,
   exportSegment,
   type SegmentExport,
 } from './segments/export-segment.ts';
 export { FIELDS, FilterDocSchema, parseFilter } from './segments/filter.schema.ts';
+export { filterCatalogue } from './segments/filter-catalogue.ts';
 export {
   createSegment,
   deleteSegment,

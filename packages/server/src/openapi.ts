@@ -16,6 +16,7 @@ import {
 import { z } from 'zod';
 import { CSRF_HEADER, SESSION_COOKIE } from './auth.ts';
 import { STATUS } from './errors.ts';
+import { MAX_FILTER_PARAM } from './routes/customers.ts';
 import { LoginSchema } from './routes/session.ts';
 
 /**
@@ -59,6 +60,31 @@ export function openApiDocument() {
       'application/json': { schema: { type: 'object', properties, required, additionalProperties: false } },
     },
   });
+  // How the customer list, its count and its export are narrowed (besides the search text q).
+  const selection = [
+    {
+      name: 'filter',
+      in: 'query',
+      schema: { type: 'string', maxLength: MAX_FILTER_PARAM },
+      description:
+        'a filter of the filter language as URL-encoded JSON (schema: #/components/schemas/Filter); larger filters: save a segment',
+    },
+    {
+      name: 'segment',
+      in: 'query',
+      schema: { type: 'integer', minimum: 1 },
+      description: "a saved segment's id: its filter must hold too",
+    },
+  ];
+  const spreadsheet = {
+    description: 'the file (Content-Disposition: attachment)',
+    content: {
+      'text/csv': { schema: { type: 'string' } },
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {
+        schema: { type: 'string', format: 'binary' },
+      },
+    },
+  };
   const segmentBody = body({ name: { type: 'string', minLength: 1, maxLength: 100 }, filter: filterRef }, [
     'name',
     'filter',
@@ -216,9 +242,10 @@ export function openApiDocument() {
       '/v1/customers': {
         get: {
           summary:
-            'Without q: customers in id order, keyset-paged ({ customers, next_after }). With q: find customers by any identity (a phone in any spelling, a nick, a pin, an openid…) ({ customer_ids, customers })',
+            'Without q: customers in id order, keyset-paged ({ customers, next_after }). With q: find customers by any identity (a phone in any spelling, a nick, a pin, an openid…) ({ customer_ids, customers }). filter and segment narrow either; every row has its main identity (masked), orders, scores and tags',
           parameters: [
             { name: 'q', in: 'query', schema: { type: 'string', maxLength: 256 } },
+            ...selection,
             limit(200, 50),
             {
               name: 'after',
@@ -231,7 +258,37 @@ export function openApiDocument() {
           ],
           responses: {
             '200': json('{ customers, next_after } or { customer_ids, customers }', 'a page, or the matches'),
-            ...errors('invalid_request', 'unauthorized'),
+            ...errors('invalid_request', 'unauthorized', 'not_found'),
+          },
+        },
+      },
+      '/v1/customers/count': {
+        get: {
+          summary:
+            'How many customers the list holds for q, filter and segment: exact, or (exact: false) estimated from a sample when an exact count takes longer than 1.5 s',
+          parameters: [{ name: 'q', in: 'query', schema: { type: 'string', maxLength: 256 } }, ...selection],
+          responses: {
+            '200': json('{ count, exact }', 'the count'),
+            ...errors('invalid_request', 'unauthorized', 'not_found'),
+          },
+        },
+      },
+      '/v1/customers/export': {
+        get: {
+          summary:
+            'The customer list for q, filter and segment as CSV or XLSX, streamed; identities masked, formula-like cells escaped; audited',
+          parameters: [
+            { name: 'q', in: 'query', schema: { type: 'string', maxLength: 256 } },
+            ...selection,
+            {
+              name: 'format',
+              in: 'query',
+              schema: { type: 'string', enum: [...EXPORT_FORMATS], default: 'csv' },
+            },
+          ],
+          responses: {
+            '200': spreadsheet,
+            ...errors('invalid_request', 'unauthorized', 'forbidden', 'not_found'),
           },
         },
       },
@@ -443,6 +500,16 @@ export function openApiDocument() {
           responses: { '200': json('{ count }', 'the count'), ...errors('invalid_request', 'unauthorized') },
         },
       },
+      '/v1/segments/fields': {
+        get: {
+          summary:
+            'The filter language for builders: every field with its type, operators, values or suggestions, unit and range; the tag families; the limits',
+          responses: {
+            '200': json('{ fields, tag_prefixes, limits }', 'the catalogue'),
+            ...errors('unauthorized'),
+          },
+        },
+      },
       '/v1/segments': {
         get: {
           summary: 'Saved segments, by name',
@@ -513,15 +580,7 @@ export function openApiDocument() {
             },
           ],
           responses: {
-            '200': {
-              description: 'the file (Content-Disposition: attachment)',
-              content: {
-                'text/csv': { schema: { type: 'string' } },
-                'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {
-                  schema: { type: 'string', format: 'binary' },
-                },
-              },
-            },
+            '200': spreadsheet,
             ...errors('invalid_request', 'unauthorized', 'forbidden', 'not_found'),
           },
         },

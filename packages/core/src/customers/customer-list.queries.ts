@@ -9,12 +9,24 @@ export type CustomerSummaryRow = {
   shops: string[];
   orders: number;
   paid_fen: number;
+  /** As of the last rescore; null before the workspace's first run. */
+  total: number | null;
+  band: string | null;
+  rfm_group: string | null;
+  consumption: number | null;
+  interaction: number | null;
+  content: number | null;
+  social: number | null;
+  koc_candidate: boolean | null;
+  tags: string[];
 };
 
 /**
- * One row per live (not merged-away) customer with its main identity (a phone if it has one)
- * and order figures. Either a keyset page after an id, or exactly the given ids (search hits).
- * Each row is a few index probes, so a page costs the same at customer 10 and at 1,000,000.
+ * One row per live (not merged-away) customer with its main identity (a phone if it has one),
+ * order figures, scores and tags. Either a keyset page after an id, or exactly the given ids
+ * (search hits, or a filtered page that segments.queries.ts found). Each row is a few index
+ * probes (identities, orders, customer_scores and customer_tags by customer), so a page costs the
+ * same at customer 10 and at 1,000,000.
  */
 export async function listCustomerSummaries(
   db: Db,
@@ -33,8 +45,13 @@ export async function listCustomerSummaries(
     select page.id, main.kind as main_kind, main.masked as main_masked,
            coalesce(ids.n, 0)::int as identities,
            coalesce(o.shops, '{}') as shops, coalesce(o.orders, 0)::int as orders,
-           coalesce(o.paid_fen, 0)::int8 as paid_fen
+           coalesce(o.paid_fen, 0)::int8 as paid_fen,
+           sc.total, sc.band, sc.rfm_group, sc.consumption, sc.interaction, sc.content, sc.social,
+           sc.koc_candidate,
+           array(select t.tag from customer_tags t
+                 where t.workspace_id = ${workspaceId} and t.customer_id = page.id order by t.tag) as tags
     from page
+    left join customer_scores sc on sc.workspace_id = ${workspaceId} and sc.customer_id = page.id
     left join lateral (
       select i.kind, i.masked from identities i
       where i.workspace_id = ${workspaceId} and i.customer_id = page.id

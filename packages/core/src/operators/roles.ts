@@ -29,7 +29,7 @@ export const PERMISSIONS = [
   'segments.manage',
   /** Add and remove manual tags on a customer (audited, with a note). */
   'customers.tag',
-  /** Export a segment's customers as CSV or XLSX (identities masked; every export is audited). */
+  /** Export a segment's customers or the filtered customer list as CSV or XLSX (identities masked; audited). */
   'customers.export',
   /** Read the audit log. */
   'audit.read',

@@ -176,7 +176,11 @@ function comparison(node: Comparison, ctx: FilterContext): RawBuilder<boolean> {
     default:
       condition = sql`${column} ${SQL_OPS[node.op]} ${bound(node.value, type)}`;
   }
-  return sql<boolean>`coalesce(${condition}, false)`;
+  // `is true`, not `coalesce(…, false)`: the same two-valued answer, but PostgreSQL estimates
+  // `x is true` as it estimates x, while a coalesce gets a flat guess of one half. With that
+  // guess a rare filter looked common, and a page walked the whole primary key with a probe per
+  // row to find nothing (7.1 s for a match-nobody page at 1M; 0.6 s with the estimate).
+  return sql<boolean>`(${condition}) is true`;
 }
 
 function tagPredicate(node: TagPredicate, ctx: FilterContext): RawBuilder<boolean> {

@@ -6,12 +6,14 @@ import type { Db } from '../db/create-db.ts';
 import { AppError } from '../shared/errors.ts';
 import type { Workspace } from '../workspaces/workspace.ts';
 import { compileFilter, filterContext } from './compile-filter.ts';
+import { type CustomerSelection, resolveSelection } from './customer-selection.ts';
 import { requireFilter } from './filter.schema.ts';
 import { findMatchingPage, findSegmentRow, type SegmentCustomerRow } from './segments.queries.ts';
 import { type Cell, csvLine, xlsxValue } from './spreadsheet-cell.ts';
 
 /**
- * A segment's customers as CSV or XLSX, streamed: rows are read in keyset pages of PAGE and
+ * A segment's customers, or the customer list's current selection (a filter, a segment and a
+ * search together, customer-selection.ts), as CSV or XLSX, streamed: rows are read in keyset pages of PAGE and
  * written as they come, so memory does not grow with the segment, and the first bytes leave
  * before the last page is read. Identities are masked whoever exports (exports leave the system;
  * unmasking is for one customer at a time). Each export is audited before its first byte.
@@ -69,10 +71,49 @@ export async function exportSegment(
     target: `segment:${id}`,
     detail: { name: segment.name, format, filter: segment.filter },
   });
+  return spreadsheet(`segment-${id}`, format, (after) =>
+    findMatchingPage(db, workspace.id, compiled, { limit: PAGE, after }),
+  );
+}
+
+/**
+ * The customer list as the Customers page shows it (filter, segment and search combined), with the
+ * segment export's columns. Audited as `customers.export` with what was selected; the search text
+ * is not kept (it is a phone or a nick: personal data), only that there was one.
+ */
+export async function exportCustomers(
+  db: Db,
+  workspace: Workspace,
+  selection: CustomerSelection,
+  format: ExportFormat,
+  actor: string,
+  now = new Date(),
+): Promise<SegmentExport> {
+  const resolved = await resolveSelection(db, workspace, selection, now);
+  await insertAudit(db, workspace.id, {
+    actor,
+    action: 'customers.export',
+    target: resolved.described.segment ? `segment:${resolved.described.segment.id}` : 'customers',
+    detail: { format, ...resolved.described },
+  });
+  // The day in the workspace's calendar, digits only (the name reaches a response header).
+  const day = new Intl.DateTimeFormat('en-CA', { timeZone: workspace.timeZone })
+    .format(now)
+    .replace(/\D/g, '');
+  return spreadsheet(`customers-${day}`, format, (after) =>
+    findMatchingPage(db, workspace.id, resolved.compiled, { limit: PAGE, after, ids: resolved.ids }),
+  );
+}
+
+function spreadsheet(
+  name: string,
+  format: ExportFormat,
+  page: (after: number) => Promise<SegmentCustomerRow[]>,
+): SegmentExport {
   async function* pages() {
     let after = 0;
     for (;;) {
-      const rows = await findMatchingPage(db, workspace.id, compiled, { limit: PAGE, after });
+      const rows = await page(after);
       if (rows.length > 0) {
         yield rows;
       }
@@ -83,7 +124,7 @@ export async function exportSegment(
       after = last.customer_id;
     }
   }
-  const filename = `segment-${id}.${format}`;
+  const filename = `${name}.${format}`;
   return format === 'csv'
     ? { filename, contentType: 'text/csv; charset=utf-8', body: csvStream(pages()) }
     : {

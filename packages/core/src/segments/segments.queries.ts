@@ -18,24 +18,105 @@ import type { Filter } from './filter.schema.ts';
  * better than that pass, and the pass has no sort. A page is a walk of customer_stats' primary
  * key from the cursor on, so it stops after `limit` matches however deep the page is.
  */
-function source(workspaceId: number, compiled: CompiledFilter, withScores: boolean) {
+function source(workspaceId: number, compiled: CompiledFilter, withScores: boolean, ids?: readonly number[]) {
   const scores =
     withScores || compiled.usesScores
       ? sql`left join customer_scores sc on sc.workspace_id = s.workspace_id and sc.customer_id = s.customer_id`
       : sql``;
-  return sql`customer_stats s ${scores} where s.workspace_id = ${workspaceId} and ${compiled.where}`;
+  // Search hits (a handful of ids) restrict the universe before the filter is looked at.
+  const among = ids === undefined ? sql`` : sql`and s.customer_id = any(${ids}::int8[])`;
+  return sql`customer_stats s ${scores} where s.workspace_id = ${workspaceId} ${among} and ${compiled.where}`;
 }
 
-export async function countMatching(db: Db, workspaceId: number, compiled: CompiledFilter) {
+export async function countMatching(
+  db: Db,
+  workspaceId: number,
+  compiled: CompiledFilter,
+  ids?: readonly number[],
+) {
   const { rows } = await sql<{ count: number }>`
-    select count(*)::int as count from ${source(workspaceId, compiled, false)}`.execute(db);
+    select count(*)::int as count from ${source(workspaceId, compiled, false, ids)}`.execute(db);
   return rows[0]?.count ?? 0;
+}
+
+/**
+ * The exact count if PostgreSQL finds it within `budgetMs` (a statement_timeout local to the
+ * transaction), else null: the caller then estimates instead of keeping a connection busy.
+ */
+export async function countMatchingWithin(
+  db: Db,
+  workspaceId: number,
+  compiled: CompiledFilter,
+  budgetMs: number,
+  ids?: readonly number[],
+): Promise<number | null> {
+  try {
+    return await db.transaction().execute(async (trx) => {
+      await sql`select set_config('statement_timeout', ${String(Math.max(1, Math.round(budgetMs)))}, true)`.execute(
+        trx,
+      );
+      return countMatching(trx, workspaceId, compiled, ids);
+    });
+  } catch (error) {
+    // 57014 query_canceled: the timeout fired (nothing else cancels these statements)
+    if (typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '57014') {
+      return null;
+    }
+    throw error;
+  }
+}
+
+/**
+ * An estimate of a count from a block sample of customer_stats (TABLESAMPLE SYSTEM, a fixed
+ * seed) of about `sampleRows` of the workspace's rows, scaled by the workspace's customers
+ * (an index-only count of the primary key). Exact when the workspace is no larger than the sample.
+ */
+export async function estimateMatching(
+  db: Db,
+  workspaceId: number,
+  compiled: CompiledFilter,
+  sampleRows: number,
+): Promise<number> {
+  const { rows: all } = await sql<{ n: number }>`
+    select count(*)::int as n from customer_stats where workspace_id = ${workspaceId}`.execute(db);
+  const total = all[0]?.n ?? 0;
+  if (total <= sampleRows) {
+    return countMatching(db, workspaceId, compiled);
+  }
+  const percent = (100 * sampleRows) / total;
+  const scores = compiled.usesScores
+    ? sql`left join customer_scores sc on sc.workspace_id = s.workspace_id and sc.customer_id = s.customer_id`
+    : sql``;
+  const { rows } = await sql<{ seen: number; hits: number }>`
+    select count(*)::int as seen, count(*) filter (where ${compiled.where})::int as hits
+    from customer_stats s tablesample system (${percent}::float4) repeatable (7) ${scores}
+    where s.workspace_id = ${workspaceId}`.execute(db);
+  const sample = rows[0];
+  return sample && sample.seen > 0 ? Math.round((sample.hits / sample.seen) * total) : 0;
 }
 
 /** Only the ids, in id order: what tests compare with the in-memory evaluation. */
 export async function findMatchingIds(db: Db, workspaceId: number, compiled: CompiledFilter) {
   const { rows } = await sql<{ customer_id: number }>`
     select s.customer_id from ${source(workspaceId, compiled, false)} order by s.customer_id`.execute(db);
+  return rows.map((r) => r.customer_id);
+}
+
+/**
+ * A keyset page of matching ids (after `after`, in id order), optionally among given ids: the
+ * customer list's filtered pages, whose summary columns customer-list.queries.ts then adds.
+ */
+export async function findMatchingIdPage(
+  db: Db,
+  workspaceId: number,
+  compiled: CompiledFilter,
+  page: { limit: number; after: number; ids?: readonly number[] | undefined },
+) {
+  const { rows } = await sql<{ customer_id: number }>`
+    select s.customer_id from ${source(workspaceId, compiled, false, page.ids)}
+      and s.customer_id > ${page.after}::bigint
+    order by s.customer_id
+    limit ${page.limit}`.execute(db);
   return rows.map((r) => r.customer_id);
 }
 
@@ -64,7 +145,7 @@ export async function findMatchingPage(
   db: Db,
   workspaceId: number,
   compiled: CompiledFilter,
-  page: { limit: number; after: number },
+  page: { limit: number; after: number; ids?: readonly number[] | undefined },
 ) {
   const { rows } = await sql<SegmentCustomerRow>`
     select s.customer_id,
@@ -75,7 +156,7 @@ export async function findMatchingPage(
       sc.consumption, sc.interaction, sc.content, sc.social, sc.koc_candidate,
       array(select t.tag from customer_tags t
             where t.workspace_id = ${workspaceId} and t.customer_id = s.customer_id order by t.tag) as tags
-    from ${source(workspaceId, compiled, true)} and s.customer_id > ${page.after}::bigint
+    from ${source(workspaceId, compiled, true, page.ids)} and s.customer_id > ${page.after}::bigint
     order by s.customer_id
     limit ${page.limit}`.execute(db);
   return rows;

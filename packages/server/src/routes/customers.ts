@@ -1,12 +1,13 @@
 import {
   addManualTag,
-  findCustomers,
+  countCustomers,
+  EXPORT_FORMATS,
+  exportCustomers,
   getCustomer360,
   getCustomerScores,
   IDENTITY_KINDS,
   listCustomers,
   removeManualTag,
-  summariseCustomers,
 } from '@hatchery/core';
 import { Hono } from 'hono';
 import { z } from 'zod';
@@ -14,16 +15,36 @@ import type { Deps, Env } from '../context.ts';
 import { needs } from '../permissions.ts';
 import { parse, readJson } from '../validate.ts';
 
-const SearchSchema = z.object({
-  q: z.string().min(1).max(256),
+/** A filter in a query string is URL-encoded JSON; larger filters belong in a saved segment. */
+export const MAX_FILTER_PARAM = 8192;
+
+const FilterParam = z
+  .string()
+  .max(MAX_FILTER_PARAM)
+  .transform((text, ctx): unknown => {
+    try {
+      return JSON.parse(text);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'not JSON: a filter of the filter language, URL-encoded' });
+      return z.NEVER;
+    }
+  });
+
+/** Which customers: search text, an ad-hoc filter and a saved segment, all of which must hold. */
+export const SelectionQuerySchema = z.object({
+  q: z.string().min(1).max(256).optional(),
   kind: z.enum(IDENTITY_KINDS).optional(),
   scope: z.string().min(1).max(128).optional(),
+  filter: FilterParam.optional(),
+  segment: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
 });
 
-const PageSchema = z.object({
+const ListSchema = SelectionQuerySchema.extend({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   after: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
 });
+
+const ExportSchema = SelectionQuerySchema.extend({ format: z.enum(EXPORT_FORMATS).default('csv') });
 
 const ViewSchema = z.object({
   unmask: z.enum(['true', 'false']).optional(),
@@ -36,16 +57,31 @@ const IdSchema = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER)
 export function customerRoutes(deps: Deps) {
   return (
     new Hono<Env>()
-      .get('/', needs('customers.read'), async (c) => {
-        const workspace = c.get('caller').workspace;
-        if (c.req.query('q') === undefined) {
-          // No search text: the customer list, keyset-paged by id.
-          return c.json(await listCustomers(deps.db, workspace, parse(PageSchema, c.req.query())));
-        }
-        const query = parse(SearchSchema, c.req.query());
-        const ids = await findCustomers(deps.db, workspace, query);
-        // Search hits are few; their summary rows save the console a call per hit.
-        return c.json({ customer_ids: ids, customers: await summariseCustomers(deps.db, workspace, ids) });
+      // The list, keyset-paged by id, or the search hits; narrowed by `filter` and `segment`.
+      .get('/', needs('customers.read'), async (c) =>
+        c.json(await listCustomers(deps.db, c.get('caller').workspace, parse(ListSchema, c.req.query()))),
+      )
+      // Apart from the pages, so that a page never waits for a count over the whole workspace.
+      .get('/count', needs('customers.read'), async (c) =>
+        c.json(
+          await countCustomers(
+            deps.db,
+            c.get('caller').workspace,
+            parse(SelectionQuerySchema, c.req.query()),
+          ),
+        ),
+      )
+      .get('/export', needs('customers.export'), async (c) => {
+        const caller = c.get('caller');
+        const { format, ...selection } = parse(ExportSchema, c.req.query());
+        const out = await exportCustomers(deps.db, caller.workspace, selection, format, caller.actor);
+        return new Response(out.body, {
+          headers: {
+            'content-type': out.contentType,
+            'content-disposition': `attachment; filename="${out.filename}"`,
+            'cache-control': 'no-store',
+          },
+        });
       })
       .get('/:id', needs('customers.read'), async (c) => {
         const id = parse(IdSchema, c.req.param('id'));

@@ -3,6 +3,7 @@ import {
   deleteSegment,
   EXPORT_FORMATS,
   exportSegment,
+  filterCatalogue,
   getSegment,
   listSegmentCustomers,
   listSegments,
@@ -24,12 +25,16 @@ export const SegmentPageSchema = z.object({
 
 const ExportSchema = z.object({ format: z.enum(EXPORT_FORMATS).default('csv') });
 
-/** Saved filters (the core validates filters and bodies): reading is customers.read, changing segments.manage. */
+/**
+ * Saved filters (the core validates filters and bodies): reading is customers.read, changing segments.manage.
+ * GET /fields (the filter language for builders) comes before /:id, which would match it too.
+ */
 export function segmentRoutes(deps: Deps) {
   return new Hono<Env>()
     .post('/preview', needs('customers.read'), async (c) =>
       c.json(await previewSegment(deps.db, c.get('caller').workspace, await readJson(c.req.raw))),
     )
+    .get('/fields', needs('customers.read'), (c) => c.json(filterCatalogue()))
     .get('/', needs('customers.read'), async (c) =>
       c.json(await listSegments(deps.db, c.get('caller').workspace)),
     )
