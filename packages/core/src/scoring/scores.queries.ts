@@ -190,12 +190,6 @@ function scoreValues(
     ) t`;
 }
 
-/** The band of a row of `scoreValues`, by the lowest totals of a super user and of the second tier. */
-function bandOf(superUser: RawBuilder<unknown>, secondTier: RawBuilder<unknown>) {
-  return sql`case when total >= ${superUser} then 'super_user'
-    when total >= ${secondTier} then 'second_tier' else 'other' end`;
-}
-
 /** The columns a rescoring compares: a row is written only when one of them changed. */
 const VALUES = [
   'model_version',
@@ -213,7 +207,32 @@ const VALUES = [
   'koc_candidate',
 ] as const;
 const COLUMNS = ['workspace_id', 'customer_id', 'run_id', ...VALUES, 'scored_at'] as const;
-const columnList = sql.join(COLUMNS.map((c) => sql.ref(c)));
+
+/**
+ * Writes the scores `rows` (of `scoreValues`) gives, banded by the lowest totals of a super user
+ * and of the second tier, where they differ from what is stored. An upsert rather than an update
+ * joined with the stored rows and an insert of the missing ones: each row is one probe of the key,
+ * whatever the planner believes, where an anti-join against a table the same statement fills can
+ * rescan every row it just inserted (quadratic on a first run).
+ */
+function upsertScores(
+  rows: RawBuilder<unknown>,
+  superUser: RawBuilder<unknown>,
+  secondTier: RawBuilder<unknown>,
+) {
+  const band = sql`case when total >= ${superUser} then 'super_user'
+    when total >= ${secondTier} then 'second_tier' else 'other' end`;
+  const changed = sql.join(
+    VALUES.map((c) => sql`s.${sql.ref(c)} is distinct from excluded.${sql.ref(c)}`),
+    sql` or `,
+  );
+  return sql`
+    insert into customer_scores as s (${sql.join(COLUMNS.map((c) => sql.ref(c)))})
+    select ${sql.join(COLUMNS.map((c) => (c === 'band' ? band : sql.ref(c))))} from (${rows}) v
+    on conflict (workspace_id, customer_id) do update set
+      ${sql.join(COLUMNS.slice(2).map((c) => sql`${sql.ref(c)} = excluded.${sql.ref(c)}`))}
+    where ${changed}`;
+}
 
 export type ScoreRun = { runId: number; modelVersion: number; model: ValueModelConfig; cutoffs: Cutoffs };
 
@@ -229,10 +248,6 @@ export async function writeAllScores(db: Db, workspaceId: number, run: ScoreRun,
   const { super_user_share: top, second_tier_share: next } = run.model;
   // Without a second tier its cut-off is the super users' own: nobody falls between them.
   const secondShare = next === 0 ? 1 - top : Math.max(0, 1 - top - next);
-  const changed = sql.join(
-    VALUES.map((c) => sql`s.${sql.ref(c)} is distinct from n.${sql.ref(c)}`),
-    sql` or `,
-  );
   const { rows } = await sql<{
     scored: number;
     written: number;
@@ -245,22 +260,8 @@ export async function writeAllScores(db: Db, workspaceId: number, run: ScoreRun,
         percentile_disc(${secondShare}::float8) within group (order by total) as second_tier
       from v
     ),
-    n as materialized (
-      select v.*, ${bandOf(sql`b.super_user`, sql`b.second_tier`)} as band from v cross join b
-    ),
-    updated as (
-      update customer_scores s set
-        ${sql.join(COLUMNS.slice(2).map((c) => sql`${sql.ref(c)} = n.${sql.ref(c)}`))}
-      from n
-      where s.workspace_id = ${workspaceId} and s.customer_id = n.customer_id and (${changed})
-      returning 1
-    ),
-    added as (
-      insert into customer_scores (${columnList})
-      select ${sql.join(COLUMNS.map((c) => sql`n.${sql.ref(c)}`))} from n
-      where not exists (
-        select 1 from customer_scores s where s.workspace_id = ${workspaceId} and s.customer_id = n.customer_id
-      )
+    written as (
+      ${upsertScores(sql`select * from v`, sql`(select super_user from b)`, sql`(select second_tier from b)`)}
       returning 1
     ),
     -- Scores of customers who have no aggregates any more (settleRows removes merged ones already).
@@ -271,8 +272,8 @@ export async function writeAllScores(db: Db, workspaceId: number, run: ScoreRun,
       )
       returning 1
     )
-    select (select count(*) from n)::int as scored,
-      ((select count(*) from updated) + (select count(*) from added) + (select count(*) from gone))::int as written,
+    select (select count(*) from v)::int as scored,
+      ((select count(*) from written) + (select count(*) from gone))::int as written,
       (select super_user from b), (select second_tier from b)`.execute(db);
   const row = rows[0]!;
   return {
@@ -294,12 +295,11 @@ export async function writeScoresOf(
     return;
   }
   const { total } = run.cutoffs;
-  await sql`
-    insert into customer_scores as s (${columnList})
-    select ${sql.join(COLUMNS.map((c) => (c === 'band' ? sql`${bandOf(sql`${total.super_user}::real`, sql`${total.second_tier}::real`)}` : sql.ref(c))))}
-    from (${scoreValues(workspaceId, run, clock, customerIds)}) v
-    on conflict (workspace_id, customer_id) do update set
-      ${sql.join(COLUMNS.slice(2).map((c) => sql`${sql.ref(c)} = excluded.${sql.ref(c)}`))}`.execute(db);
+  await upsertScores(
+    scoreValues(workspaceId, run, clock, customerIds),
+    sql`${total.super_user}::real`,
+    sql`${total.second_tier}::real`,
+  ).execute(db);
 }
 
 /**

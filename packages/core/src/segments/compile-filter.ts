@@ -148,7 +148,7 @@ function daysSinceLastOrder(node: Comparison, ctx: FilterContext): RawBuilder<bo
     default:
       throw new Error(`days_since_last_order does not take ${node.op}`);
   }
-  return sql<boolean>`coalesce(${condition}, false)`;
+  return sql<boolean>`(${condition}) is true`;
 }
 
 function comparison(node: Comparison, ctx: FilterContext): RawBuilder<boolean> {
