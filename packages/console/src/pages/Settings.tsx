@@ -5,7 +5,6 @@ import {
   Col,
   Descriptions,
   InputNumber,
-  Progress,
   Row,
   Slider,
   Space,
@@ -35,8 +34,8 @@ import {
 } from '../scores.ts';
 import { useSession } from '../session.tsx';
 import { useApi } from '../use-api.ts';
+import { ScoringRunProgress } from './settings/ScoringRunProgress.tsx';
 import { TagRules } from './settings/TagRules.tsx';
-import { useScoringRun } from './settings/use-scoring-run.ts';
 import { WorkspaceSettings } from './settings/WorkspaceSettings.tsx';
 
 const PREVIEW_ROWS = 10;
@@ -392,22 +391,10 @@ function RunProgress({
   onEditAgain: () => void;
 }) {
   const { t } = useI18n();
-  const { run: state, error, status, percent } = useScoringRun(run.id, onDone);
   return (
     <Card title={t('settings.run')} size="small" data-testid="run">
       <Typography.Paragraph>{t('settings.saved', { v: run.version })}</Typography.Paragraph>
-      <Progress
-        percent={percent}
-        status={status === 'failed' ? 'exception' : status === 'done' ? 'success' : 'active'}
-      />
-      {state && status === 'running' && (
-        <Typography.Text type="secondary">{t('settings.runStep', { step: state.step })}</Typography.Text>
-      )}
-      {error && <Alert type="error" showIcon title={error} />}
-      {status === 'failed' && (
-        <Alert type="error" showIcon title={t('settings.runFailed', { reason: state?.failure ?? '' })} />
-      )}
-      {status === 'done' && <NewRanking onEditAgain={onEditAgain} />}
+      <ScoringRunProgress runId={run.id} onDone={onDone} done={<NewRanking onEditAgain={onEditAgain} />} />
     </Card>
   );
 }

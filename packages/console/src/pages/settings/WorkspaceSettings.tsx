@@ -6,7 +6,6 @@ import {
   Col,
   Descriptions,
   Input,
-  Progress,
   Row,
   Select,
   Space,
@@ -21,7 +20,7 @@ import type { ScoringRun } from '../../scores.ts';
 import { useSession } from '../../session.tsx';
 import { useApi } from '../../use-api.ts';
 import { ApiKeys } from './ApiKeys.tsx';
-import { useScoringRun } from './use-scoring-run.ts';
+import { ScoringRunProgress } from './ScoringRunProgress.tsx';
 
 type WorkspaceInfo = { slug: string; name: string; time_zone: string; created_at: string };
 
@@ -175,29 +174,21 @@ function RebuildProgress({
   onClose: () => void;
 }) {
   const { t } = useI18n();
-  const { run: state, error, status, percent } = useScoringRun(run.id, onDone);
   return (
     <div data-testid="workspace-run">
       <Typography.Paragraph>{t('workspace.rebuilding', { tz: run.zone })}</Typography.Paragraph>
-      <Progress
-        percent={percent}
-        status={status === 'failed' ? 'exception' : status === 'done' ? 'success' : 'active'}
+      <ScoringRunProgress
+        runId={run.id}
+        onDone={onDone}
+        done={
+          <Space>
+            <Typography.Text type="success">{t('workspace.rebuilt')}</Typography.Text>
+            <Button size="small" onClick={onClose}>
+              {t('settings.editAgain')}
+            </Button>
+          </Space>
+        }
       />
-      {state && status === 'running' && (
-        <Typography.Text type="secondary">{t('settings.runStep', { step: state.step })}</Typography.Text>
-      )}
-      {error && <Alert type="error" showIcon title={error} />}
-      {status === 'failed' && (
-        <Alert type="error" showIcon title={t('settings.runFailed', { reason: state?.failure ?? '' })} />
-      )}
-      {status === 'done' && (
-        <Space>
-          <Typography.Text type="success">{t('workspace.rebuilt')}</Typography.Text>
-          <Button size="small" onClick={onClose}>
-            {t('settings.editAgain')}
-          </Button>
-        </Space>
-      )}
     </div>
   );
 }
