@@ -268,8 +268,8 @@ export async function refreshDerived(
   await refreshPatsReceived(db, workspaceId, customerIds);
 }
 
-/** Makes sure every live customer of `customerIds` has a row, and merged-away ones have none. */
-export async function settleRows(db: Db, workspaceId: number, customerIds: readonly number[]) {
+/** Makes sure every live customer of `customerIds` has a row. */
+export async function ensureRows(db: Db, workspaceId: number, customerIds: readonly number[]) {
   if (customerIds.length === 0) {
     return;
   }
@@ -278,6 +278,16 @@ export async function settleRows(db: Db, workspaceId: number, customerIds: reado
     select ${workspaceId}, id from customers
     where workspace_id = ${workspaceId} and id = any(${customerIds}::bigint[]) and merged_into is null
     on conflict do nothing`.execute(db);
+}
+
+/**
+ * Of `customerIds` (customers whose events changed hands: only they can have been merged away),
+ * the merged-away ones lose their derived rows, and their manual tags follow them.
+ */
+export async function dropMergedAway(db: Db, workspaceId: number, customerIds: readonly number[]) {
+  if (customerIds.length === 0) {
+    return;
+  }
   // Manual tags are an operator's word about a person, not derived state: they follow the person
   // into the profile they merged into (derived and rule tags are recomputed there anyway).
   await sql`

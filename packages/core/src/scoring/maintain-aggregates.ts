@@ -8,12 +8,13 @@ import {
   type BatchEvent,
   customersNamedBy,
   customersOfKeys,
+  dropMergedAway,
+  ensureRows,
   foldContents,
   rebuildActivity,
   refreshContents,
   refreshPatsReceived,
   refreshPurchases,
-  settleRows,
 } from './aggregates.queries.ts';
 import { type Cutoffs, writeScoresOf } from './scores.queries.ts';
 import { scoringClock } from './scoring-clock.ts';
@@ -79,7 +80,8 @@ export async function maintainAggregates(
   const current = tz === workspace.timeZone ? workspace : Object.freeze({ ...workspace, timeZone: tz });
   await rebuildActivity(db, ws, tz, [...moved]);
   await applyActivity(db, ws, tz, staying);
-  await settleRows(db, ws, touched);
+  await ensureRows(db, ws, touched);
+  await dropMergedAway(db, ws, [...moved]);
   await refreshPurchases(db, ws, tz, unique([...buyers, ...moved]));
   await refreshContents(db, ws, unique([...contentOwners, ...moved]));
   await refreshPatsReceived(db, ws, unique([...patted, ...moved]));

@@ -264,7 +264,7 @@ export async function writeAllScores(db: Db, workspaceId: number, run: ScoreRun,
       ${upsertScores(sql`select * from v`, sql`(select super_user from b)`, sql`(select second_tier from b)`)}
       returning 1
     ),
-    -- Scores of customers who have no aggregates any more (settleRows removes merged ones already).
+    -- Scores of customers who have no aggregates any more (dropMergedAway removes merged ones already).
     gone as (
       delete from customer_scores s
       where s.workspace_id = ${workspaceId} and not exists (

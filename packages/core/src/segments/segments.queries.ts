@@ -6,7 +6,7 @@ import type { Filter } from './filter.schema.ts';
 /**
  * The customers a compiled filter selects, and saved segments.
  *
- * The universe is customer_stats: settleRows (scoring/aggregates.queries.ts) keeps exactly one row
+ * The universe is customer_stats: ensureRows and dropMergedAway (scoring/aggregates.queries.ts) keep exactly one row
  * per live customer there, so no join with customers is needed. customer_scores is joined only
  * when the filter reads it (a left join, so a customer not scored yet is still there for `not`).
  *
