@@ -2,7 +2,6 @@
 import {
   addManualTag,
   createApiKey,
-  createOperator,
   type DbHandle,
   FIELDS,
   ingestEvents,
@@ -12,6 +11,7 @@ import { createTestDb, createTestWorkspace, TEST_SECRET } from '@hatchery/core/t
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createApp } from './app.ts';
 import { MAX_FILTER_PARAM } from './routes/customers.ts';
+import { logInEveryRole } from './test-logins.ts';
 
 let h: DbHandle;
 let ws: Workspace;
@@ -21,7 +21,7 @@ let unmaskKey: string;
 const PASSWORD = 'a long enough password';
 const ROLES = ['admin', 'operator', 'analyst', 'viewer'] as const;
 type Who = (typeof ROLES)[number] | 'key' | 'unmask-key';
-const cookies: Record<string, string> = {};
+let cookies: Record<string, string> = {};
 const EVIL = '@SUM(1+1)|calc';
 const PHONES = ['13800000001', '13800000002', '13800000003', '13800000004'];
 
@@ -40,16 +40,7 @@ beforeAll(async () => {
   app = createApp({ db: h.db, config: { masterSecret: TEST_SECRET } });
   key = (await createApiKey(h.db, ws, { name: 'ops' })).key;
   unmaskKey = (await createApiKey(h.db, ws, { name: 'crm', canUnmask: true })).key;
-  for (const role of ROLES) {
-    await createOperator(h.db, ws, { login: role, role, password: PASSWORD }, 'test');
-    const res = await app.request('/v1/session', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ workspace: 'shop', login: role, password: PASSWORD }),
-    });
-    expect(res.status).toBe(200);
-    cookies[role] = /hatchery_session=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')?.[1] ?? '';
-  }
+  cookies = await logInEveryRole(app, h.db, ws, ROLES, PASSWORD);
   await ingestEvents(h.db, ws, [
     order('o1', 'tmall', { kind: 'phone', value: PHONES[0] ?? '' }, 50_000),
     order('o2', 'jd', { kind: 'phone', value: PHONES[1] ?? '' }, 9_900),

@@ -1,8 +1,9 @@
 /** Segments, tag rules and manual tags over HTTP: the endpoints, who may use them, bad filters, exports. */
-import { createApiKey, createOperator, type DbHandle, ingestEvents, type Workspace } from '@hatchery/core';
+import { createApiKey, type DbHandle, ingestEvents, type Workspace } from '@hatchery/core';
 import { createTestDb, createTestWorkspace, TEST_SECRET } from '@hatchery/core/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createApp } from './app.ts';
+import { logInEveryRole } from './test-logins.ts';
 
 let h: DbHandle;
 let ws: Workspace;
@@ -11,7 +12,7 @@ let key: string;
 const PASSWORD = 'a long enough password';
 const ROLES = ['admin', 'operator', 'analyst', 'viewer'] as const;
 type Who = (typeof ROLES)[number] | 'key';
-const cookies: Record<string, string> = {};
+let cookies: Record<string, string> = {};
 const EVIL = '=HYPERLINK("http://evil.example","x")';
 
 const order = (id: string, shop: string, identity: { kind: string; value: string }, fen: number) => ({
@@ -28,16 +29,7 @@ beforeAll(async () => {
   ws = await createTestWorkspace(h, 'shop');
   app = createApp({ db: h.db, config: { masterSecret: TEST_SECRET } });
   key = (await createApiKey(h.db, ws, { name: 'ops' })).key;
-  for (const role of ROLES) {
-    await createOperator(h.db, ws, { login: role, role, password: PASSWORD }, 'test');
-    const res = await app.request('/v1/session', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ workspace: 'shop', login: role, password: PASSWORD }),
-    });
-    expect(res.status).toBe(200);
-    cookies[role] = /hatchery_session=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')?.[1] ?? '';
-  }
+  cookies = await logInEveryRole(app, h.db, ws, ROLES, PASSWORD);
   await ingestEvents(h.db, ws, [
     order('o1', 'tmall', { kind: 'phone', value: '13800000001' }, 50_000),
     order('o2', 'jd', { kind: 'phone', value: '13800000002' }, 9_900),

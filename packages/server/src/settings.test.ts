@@ -1,7 +1,6 @@
 /** The workspace's settings over HTTP: its time zone (and what moving it rebuilds), and its API keys. */
 import {
   createApiKey,
-  createOperator,
   type DbHandle,
   ingestEvents,
   LAST_USED_RESOLUTION_MS,
@@ -10,6 +9,7 @@ import {
 import { createTestDb, createTestWorkspace, TEST_SECRET } from '@hatchery/core/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createApp } from './app.ts';
+import { logInEveryRole } from './test-logins.ts';
 
 let h: DbHandle;
 let ws: Workspace;
@@ -20,7 +20,7 @@ let otherKeyId: number;
 const PASSWORD = 'a long enough password';
 const ROLES = ['admin', 'operator', 'analyst', 'viewer'] as const;
 type Who = (typeof ROLES)[number] | { key: string };
-const cookies: Record<string, string> = {};
+let cookies: Record<string, string> = {};
 
 /** Two orders an hour apart across midnight in Shanghai: two purchase days there, one in UTC. */
 const aroundMidnight = (phone: string, id: string) => [
@@ -45,16 +45,7 @@ beforeAll(async () => {
   app = createApp({ db: h.db, config: { masterSecret: TEST_SECRET } });
   key = (await createApiKey(h.db, ws, { name: 'ops', actor: 'cli' })).key;
   otherKeyId = (await createApiKey(h.db, other, { name: 'theirs' })).id;
-  for (const role of ROLES) {
-    await createOperator(h.db, ws, { login: role, role, password: PASSWORD }, 'test');
-    const res = await app.request('/v1/session', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ workspace: 'shop', login: role, password: PASSWORD }),
-    });
-    expect(res.status).toBe(200);
-    cookies[role] = /hatchery_session=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')?.[1] ?? '';
-  }
+  cookies = await logInEveryRole(app, h.db, ws, ROLES, PASSWORD);
   await ingestEvents(h.db, ws, aroundMidnight('13800000001', 'before'));
 });
 afterAll(() => h.close());

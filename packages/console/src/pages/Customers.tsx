@@ -82,24 +82,17 @@ export function CustomersPage() {
         <CountLine count={count} />
         {can('customers.export') && (
           <Space>
-            <Tooltip title={t('customers.exportNote')}>
-              <Button
-                icon={<DownloadOutlined />}
-                href={`/v1/customers/export?format=csv&${selection}`}
-                data-testid="export-csv"
-              >
-                {t('customers.exportCsv')}
-              </Button>
-            </Tooltip>
-            <Tooltip title={t('customers.exportNote')}>
-              <Button
-                icon={<DownloadOutlined />}
-                href={`/v1/customers/export?format=xlsx&${selection}`}
-                data-testid="export-xlsx"
-              >
-                {t('customers.exportXlsx')}
-              </Button>
-            </Tooltip>
+            {(['csv', 'xlsx'] as const).map((format) => (
+              <Tooltip key={format} title={t('customers.exportNote')}>
+                <Button
+                  icon={<DownloadOutlined />}
+                  href={`/v1/customers/export?format=${format}&${selection}`}
+                  data-testid={`export-${format}`}
+                >
+                  {t(format === 'csv' ? 'customers.exportCsv' : 'customers.exportXlsx')}
+                </Button>
+              </Tooltip>
+            ))}
           </Space>
         )}
       </Space>
