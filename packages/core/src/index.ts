@@ -24,7 +24,7 @@ export {
   PropertySchemas,
   SHOPS,
 } from './events/event.schema.ts';
-export { type EventOutcome, ingestEvents } from './events/ingest-events.ts';
+export { type EventOutcome, ingestEventBody, ingestEvents } from './events/ingest-events.ts';
 export { prepareIdentity } from './events/prepare-event.ts';
 export { IDENTITY_KINDS, type IdentityKind } from './identities/identity.schema.ts';
 export { getImport, getImportProblems } from './imports/get-import.ts';
@@ -38,6 +38,7 @@ export { getCustomerScores } from './scoring/get-customer-scores.ts';
 export { getScoreDistribution, type ScoreDistribution } from './scoring/get-score-distribution.ts';
 export { getScoringRun, getValueModel, listTagCounts, previewValueModel } from './scoring/get-scoring.ts';
 export { listRankings } from './scoring/list-rankings.ts';
+export { runUpkeep } from './scoring/maintain-aggregates.ts';
 export type { RankingKind } from './scoring/rankings.queries.ts';
 export { rebuildAggregates } from './scoring/rebuild-aggregates.ts';
 export { type RescoreResult, rescoreWorkspace } from './scoring/rescore-workspace.ts';

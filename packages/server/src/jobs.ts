@@ -1,4 +1,4 @@
-import { type DbHandle, getWorkspace, listWorkspaces, rescoreWorkspace } from '@hatchery/core';
+import { type DbHandle, getWorkspace, listWorkspaces, rescoreWorkspace, runUpkeep } from '@hatchery/core';
 import { fromPglite, PgBoss } from 'pg-boss';
 
 /** The nightly full rescoring: 03:00 in each workspace's own time zone. */
@@ -11,7 +11,7 @@ export type Jobs = { boss: PgBoss; syncSchedules: () => Promise<void>; stop: () 
 
 /**
  * Durable jobs and cron (pg-boss, in its own `pgboss` schema of the same database): every
- * workspace is rescored each night, and a night missed while no process ran is made up once
+ * workspace's leftover upkeep is done at start, every workspace is rescored each night, and a night missed while no process ran is made up once
  * when one starts again. Any number of server processes may run this; pg-boss hands each job
  * to one of them.
  */
@@ -37,6 +37,11 @@ export async function startJobs(handle: DbHandle, masterSecret: Buffer): Promise
     }
   };
   await syncSchedules();
+  // A process stopped between a batch and its upkeep left customers queued: refresh them now
+  // rather than with the next batch, which may be long in coming.
+  for (const ws of await listWorkspaces(handle.db)) {
+    await runUpkeep(handle.db, await getWorkspace(handle.db, masterSecret, ws.slug));
+  }
   const resync = setInterval(() => {
     syncSchedules().catch((error: unknown) => console.error(`jobs: schedules not synced: ${String(error)}`));
   }, RESYNC_MS);

@@ -1,6 +1,5 @@
 import { insertAudit } from '../audit/audit.queries.ts';
 import type { Db } from '../db/create-db.ts';
-import { lockWorkspaceIngest } from '../events/events.queries.ts';
 import {
   findIdentitiesById,
   insertMove,
@@ -8,9 +7,10 @@ import {
   reattachMoved,
   setMergedInto,
 } from '../identities/identities.queries.ts';
-import { maintainAggregates } from '../scoring/maintain-aggregates.ts';
+import { foldBatch, refreshQueued } from '../scoring/maintain-aggregates.ts';
 import { AppError } from '../shared/errors.ts';
 import type { Workspace } from '../workspaces/workspace.ts';
+import { lockWorkspace } from '../workspaces/workspace-locks.queries.ts';
 import { findMove, markMoveUndone, resolveCustomerId } from './customers.queries.ts';
 
 /**
@@ -26,7 +26,7 @@ export async function undoMerge(
 ): Promise<{ undo_id: number; restored_customer_id: number; identity_ids: number[] }> {
   const ws = workspace.id;
   return db.transaction().execute(async (trx) => {
-    await lockWorkspaceIngest(trx, ws);
+    await lockWorkspace(trx, ws);
     const move = await findMove(trx, ws, moveId);
     if (!move) {
       throw new AppError('not_found', `no merge ${moveId}`);
@@ -49,7 +49,8 @@ export async function undoMerge(
     const moved = await moveIdentities(trx, ws, still, move.from_customer_id);
     await setMergedInto(trx, ws, [move.from_customer_id], null);
     await reattachMoved(trx, ws, profile!, moved);
-    await maintainAggregates(trx, workspace, { events: [], moved: [profile!, move.from_customer_id] });
+    await foldBatch(trx, workspace, { events: [], moved: [profile!, move.from_customer_id] });
+    await refreshQueued(trx, workspace, new Date());
     const undo = await insertMove(trx, ws, {
       from: profile!,
       to: move.from_customer_id,

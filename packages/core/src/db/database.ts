@@ -298,6 +298,16 @@ export interface CustomerTagsTable {
   reason: Json<Record<string, unknown>>;
 }
 
+/** Customers a committed batch left to refresh (migration 0008); each of `parts` is an UpkeepPart bit set. */
+export interface UpkeepQueueTable {
+  id: Generated<number>;
+  workspace_id: number;
+  customer_ids: number[];
+  parts: number[];
+  first_event: number | null;
+  last_event: number | null;
+}
+
 /** Items of an item file waiting for their order (migration 0004). */
 export interface PendingOrderItemsTable {
   workspace_id: number;
@@ -389,4 +399,5 @@ export interface Database {
   operator_sessions: OperatorSessionsTable;
   segments: SegmentsTable;
   tag_rules: TagRulesTable;
+  upkeep_queue: UpkeepQueueTable;
 }

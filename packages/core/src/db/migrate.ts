@@ -7,6 +7,7 @@ import * as m0004 from './migrations/0004-pending-order-items.ts';
 import * as m0005 from './migrations/0005-operators.ts';
 import * as m0006 from './migrations/0006-segments.ts';
 import * as m0007 from './migrations/0007-api-key-usage.ts';
+import * as m0008 from './migrations/0008-upkeep-queue.ts';
 
 /** Forward-only: a landed migration is never edited; a change is a new file added here. */
 const migrations: Record<string, Migration> = {
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '0005-operators': m0005,
   '0006-segments': m0006,
   '0007-api-key-usage': m0007,
+  '0008-upkeep-queue': m0008,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

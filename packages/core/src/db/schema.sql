@@ -340,6 +340,17 @@ create table tag_rules (
   constraint tag_rules_workspace_id_tag_key UNIQUE (workspace_id, tag)
 );
 
+create table upkeep_queue (
+  id bigint generated always as identity not null,
+  workspace_id bigint not null,
+  customer_ids bigint[] not null,
+  parts smallint[] not null,
+  first_event bigint,
+  last_event bigint,
+  constraint upkeep_queue_pkey PRIMARY KEY (id),
+  constraint upkeep_queue_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES workspaces(id)
+);
+
 create table value_models (
   workspace_id bigint not null,
   version integer not null,
@@ -376,3 +387,4 @@ CREATE INDEX identity_moves_to ON identity_moves USING btree (workspace_id, to_c
 CREATE INDEX operator_sessions_operator ON operator_sessions USING btree (workspace_id, operator_id);
 CREATE INDEX orders_anchor ON orders USING btree (workspace_id, anchor_identity_id);
 CREATE INDEX orders_customer ON orders USING btree (workspace_id, customer_id, paid_at DESC);
+CREATE INDEX upkeep_queue_workspace ON upkeep_queue USING btree (workspace_id);

@@ -1,14 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/create-db.ts';
 
-/**
- * Serialises ingestion within a workspace: matching reads identities and then writes them,
- * and two batches doing that at once could each create the same person.
- */
-export async function lockWorkspaceIngest(db: Db, workspaceId: number): Promise<void> {
-  await sql`select pg_advisory_xact_lock(${0x4a7c}::int, ${workspaceId}::int)`.execute(db);
-}
-
 /** For the current transaction only: commit without waiting for the WAL flush. */
 export async function relaxDurability(db: Db): Promise<void> {
   await sql`set local synchronous_commit = off`.execute(db);
@@ -35,6 +27,18 @@ export async function findStoredEvents(
   );
 }
 
+/** Whether an error is the events' (source, event id) key refusing a second copy of an event. */
+export function isEventKeyTaken(error: unknown): boolean {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    'code' in error &&
+    error.code === '23505' &&
+    'constraint' in error &&
+    error.constraint === 'events_workspace_id_source_event_id_key'
+  );
+}
+
 export function eventKey(source: string, eventId: string): string {
   return `${source}\u0000${eventId}`;
 }
@@ -51,17 +55,20 @@ export type NewEventRow = {
   properties: Record<string, unknown>;
 };
 
+/** The ids a batch's events were stored under: all of the workspace's events from `first` to `last`. */
+export type EventRange = { first: number; last: number };
+
 /**
  * Appends events and, for events naming two or more identities, the links from each identity to
- * the event (what a regrouping replays; a lone identity links nothing). Returns the stored row ids
- * in input order.
+ * the event (what a regrouping replays; a lone identity links nothing). Returns the range of ids
+ * they were given: under the ingest lock, no other batch of the workspace stores in between.
  */
 export async function insertEvents(
   db: Db,
   workspaceId: number,
   rows: readonly NewEventRow[],
-): Promise<number[]> {
-  const { rows: inserted } = await sql<{ id: number; source: string; event_id: string }>`
+): Promise<EventRange> {
+  const { rows: range } = await sql<EventRange>`
     with stored as (
       insert into events (workspace_id, source, event_id, kind, occurred_at, customer_id, anchor_identity_id,
                           identity_ids, body_hash, properties)
@@ -73,12 +80,11 @@ export async function insertEvents(
         ${rows.map((r) => `{${r.identityIds.join(',')}}`)}::text[],
         ${rows.map((r) => r.bodyHash.toString('hex'))}::text[], ${rows.map((r) => JSON.stringify(r.properties))}::text[]
       ) as u(s, i, k, t, c, a, ids, h, p)
-      returning id, source, event_id, identity_ids
+      returning id, identity_ids
     ), links as (
       insert into event_identities (workspace_id, identity_id, event_pk)
       select ${workspaceId}, unnest(identity_ids), id from stored where cardinality(identity_ids) > 1
     )
-    select id, source, event_id from stored`.execute(db);
-  const byKey = new Map(inserted.map((r) => [eventKey(r.source, r.event_id), r.id]));
-  return rows.map((r) => byKey.get(eventKey(r.source, r.eventId))!);
+    select min(id) as first, max(id) as last from stored`.execute(db);
+  return range[0]!;
 }

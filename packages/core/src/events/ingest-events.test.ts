@@ -1,9 +1,11 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { DbHandle } from '../db/create-db.ts';
 import { linked, nick, paid, phone, wecom } from '../testing/events.ts';
 import { snapshotTables } from '../testing/snapshot.ts';
 import { createTestDb, createTestWorkspace } from '../testing/test-db.ts';
 import type { Workspace } from '../workspaces/workspace.ts';
+import { lockWorkspaceIngest } from '../workspaces/workspace-locks.queries.ts';
 import { ingestEvents } from './ingest-events.ts';
 
 let h: DbHandle;
@@ -56,6 +58,55 @@ describe('ingestEvents', () => {
     expect(again[0]).toMatchObject({ customer_id: (first as { customer_id: number }).customer_id });
     expect(await snapshotTables(h.db)).toEqual(before);
   });
+
+  // Resends are looked up before the ingest lock is taken. On PostgreSQL (PGlite runs one
+  // transaction at a time) two copies of a batch can both find nothing stored and then wait for
+  // the lock: the second to get it meets the events' key and must run again, under the lock.
+  test.runIf(process.env.DATABASE_URL)(
+    'two copies of a batch that both waited for the lock: one is stored, the other answers duplicate',
+    async () => {
+      const batch = Array.from({ length: 80 }, (_, i) =>
+        paid('jd', `RACE${i}`, '2026-03-03T10:00:00+08:00', 1000 + i, [
+          phone(`1390000${String(i).padStart(4, '0')}`),
+        ]),
+      );
+      let release = () => {};
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let locked = () => {};
+      const isLocked = new Promise<void>((resolve) => {
+        locked = resolve;
+      });
+      const holder = h.db.transaction().execute(async (trx) => {
+        await lockWorkspaceIngest(trx, ws.id);
+        locked();
+        await held;
+      });
+      await isLocked;
+      const copies = [ingestEvents(h.db, ws, batch), ingestEvents(h.db, ws, batch)];
+      for (let waiting = 0; waiting < 2; ) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        const { rows } = await sql<{ n: number }>`
+          select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted`.execute(h.db);
+        waiting = rows[0]!.n;
+      }
+      release();
+      await holder;
+      const [a, b] = await Promise.all(copies);
+      const statuses = [...a!, ...b!].map((r) => r.status);
+      expect(statuses.filter((s) => s === 'stored')).toHaveLength(80);
+      expect(statuses.filter((s) => s === 'duplicate')).toHaveLength(80);
+      a!.forEach((r, i) => {
+        expect((r as { customer_id: number }).customer_id).toBe(
+          (b![i] as { customer_id: number }).customer_id,
+        );
+      });
+      const { rows } = await sql<{ n: number }>`
+        select count(*)::int as n from events where event_id like 'jd-RACE%'`.execute(h.db);
+      expect(rows[0]!.n).toBe(80);
+    },
+  );
 
   test('a resend inside one batch is stored once', async () => {
     const event = paid('jd', 'J9', '2026-03-03T10:00:00+08:00', 3000, [phone('13800000009')]);

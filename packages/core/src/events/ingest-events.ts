@@ -5,18 +5,20 @@ import { insertConflict } from '../identities/identities.queries.ts';
 import { regroupClosure } from '../identities/regroup-closure.ts';
 import { resolveIdentities } from '../identities/resolve-identities.ts';
 import { type OrderChange, upsertOrders } from '../orders/orders.queries.ts';
-import { maintainAggregates } from '../scoring/maintain-aggregates.ts';
+import { foldBatch, runUpkeep } from '../scoring/maintain-aggregates.ts';
 import { AppError } from '../shared/errors.ts';
 import type { Workspace } from '../workspaces/workspace.ts';
+import { lockWorkspaceIngest } from '../workspaces/workspace-locks.queries.ts';
 import { MAX_BATCH } from './event.schema.ts';
 import {
   eventKey,
   findStoredEvents,
   insertEvents,
-  lockWorkspaceIngest,
+  isEventKeyTaken,
   relaxDurability,
 } from './events.queries.ts';
-import { type FieldError, type PreparedEvent, prepareEvent } from './prepare-event.ts';
+import { prepareBatchBody, prepareInPlace } from './prepare-batch.ts';
+import type { FieldError, PreparedEvent, PrepareResult } from './prepare-event.ts';
 
 /** What happened to each event of a batch, in the batch's order. */
 export type EventOutcome =
@@ -42,7 +44,9 @@ export type IngestOptions = {
 /**
  * Stores a batch of events in one transaction: rejected events are reported and skipped,
  * resends of stored events change nothing, the rest land with their customers matched,
- * orders and memberships folded in. When this resolves, the stored events are committed.
+ * orders and memberships folded in. A second transaction then folds the batch into the
+ * aggregates, tags and scores of the customers it touched, while the next batch may already be
+ * storing. When this resolves, the stored events are committed and refreshed.
  */
 export async function ingestEvents(
   db: Db,
@@ -54,10 +58,34 @@ export async function ingestEvents(
   if (raws.length > MAX_BATCH) {
     throw new AppError('batch_too_large', `a batch holds at most ${MAX_BATCH} events, got ${raws.length}`);
   }
-  const outcomes: EventOutcome[] = new Array(raws.length);
+  return storeBatch(db, workspace, prepareInPlace(raws, workspace.keys.hmacKey, now), now, options);
+}
+
+/**
+ * `POST /v1/events`: the same for the bytes of a request body (`{"events": [...]}`), which are
+ * decoded, parsed and validated on a worker thread (prepare-batch.ts). A body that is not such a batch throws
+ * (invalid_request, batch_too_large) and stores nothing.
+ */
+export async function ingestEventBody(
+  db: Db,
+  workspace: Workspace,
+  body: Uint8Array,
+  options: IngestOptions = {},
+): Promise<EventOutcome[]> {
+  const now = options.now ?? new Date();
+  return storeBatch(db, workspace, await prepareBatchBody(body, workspace.keys.hmacKey, now), now, options);
+}
+
+async function storeBatch(
+  db: Db,
+  workspace: Workspace,
+  prepared: readonly PrepareResult[],
+  now: Date,
+  options: IngestOptions,
+): Promise<EventOutcome[]> {
+  const outcomes: EventOutcome[] = new Array(prepared.length);
   const valid: PreparedEvent[] = [];
-  raws.forEach((raw, index) => {
-    const result = prepareEvent(raw, index, workspace.keys.hmacKey, now);
+  prepared.forEach((result, index) => {
     if (result.ok) {
       valid.push(result.event);
     } else {
@@ -68,79 +96,105 @@ export async function ingestEvents(
     return outcomes;
   }
 
-  await db.transaction().execute(async (trx) => {
-    if (options.durable === false) {
-      await relaxDurability(trx);
-    }
-    await lockWorkspaceIngest(trx, workspace.id);
-    const stored = await findStoredEvents(trx, workspace.id, valid);
-    const { fresh, resentInBatch } = separateResends(valid, stored, outcomes);
-    if (fresh.length === 0) {
-      return;
-    }
-
-    const resolution = await resolveIdentities(trx, workspace, fresh);
-    const rows = fresh.map((event) => {
-      const anchor = event.identities[0]!;
-      return {
-        source: event.source,
-        eventId: event.eventId,
-        kind: event.kind,
-        occurredAt: event.occurredAt,
-        customerId: resolution.customerOf.get(anchor.key)!,
-        anchorIdentityId: resolution.identityOf.get(anchor.key)!,
-        identityIds: [...new Set(event.identities.map((i) => resolution.identityOf.get(i.key)!))],
-        bodyHash: event.bodyHash,
-        properties: event.properties,
-      };
-    });
-    await insertEvents(trx, workspace.id, rows);
-    await upsertOrders(trx, workspace.id, orderChanges(fresh, rows));
-    await upsertMemberships(trx, workspace.id, membershipChanges(fresh, rows));
-
-    const moved = new Set(resolution.movedCustomers);
-    for (const conflict of resolution.conflicts) {
-      const event = fresh[conflict.record]!;
-      const involved = [...new Set(event.identities.map((i) => resolution.customerOf.get(i.key)!))];
-      await insertConflict(trx, workspace.id, {
-        source: event.source,
-        eventId: event.eventId,
-        customerIds: involved,
-        slots: conflict.slots,
-      });
-      const regrouped = await regroupClosure(trx, workspace.id, involved, {
-        source: event.source,
-        eventId: event.eventId,
-      });
-      for (const c of regrouped) {
-        moved.add(c);
+  let queued = false;
+  const store = (lockFirst: boolean) =>
+    db.transaction().execute(async (trx) => {
+      queued = false;
+      if (options.durable === false) {
+        await relaxDurability(trx);
       }
-    }
-    if (!options.deferAggregates) {
-      await maintainAggregates(
-        trx,
-        workspace,
-        { events: rows, moved: [...moved], newIdentityKeys: resolution.newKeys },
-        now,
-      );
-    }
+      if (lockFirst) {
+        await lockWorkspaceIngest(trx, workspace.id);
+      }
+      const stored = await findStoredEvents(trx, workspace.id, valid);
+      const { fresh, resentInBatch } = separateResends(valid, stored, outcomes);
+      if (fresh.length === 0) {
+        return;
+      }
+      if (!lockFirst) {
+        await lockWorkspaceIngest(trx, workspace.id);
+      }
 
-    // Customers may have moved in a regroup: report where each event lives now.
-    const settled = resolution.conflicts.length > 0 ? await findStoredEvents(trx, workspace.id, fresh) : null;
-    fresh.forEach((event, n) => {
-      const customer = settled?.get(eventKey(event.source, event.eventId))?.customerId ?? rows[n]!.customerId;
-      outcomes[event.index] = {
-        index: event.index,
-        id: event.eventId,
-        status: 'stored',
-        customer_id: customer,
-      };
+      const resolution = await resolveIdentities(trx, workspace, fresh);
+      const rows = fresh.map((event) => {
+        const anchor = event.identities[0]!;
+        return {
+          source: event.source,
+          eventId: event.eventId,
+          kind: event.kind,
+          occurredAt: event.occurredAt,
+          customerId: resolution.customerOf.get(anchor.key)!,
+          anchorIdentityId: resolution.identityOf.get(anchor.key)!,
+          identityIds: [...new Set(event.identities.map((i) => resolution.identityOf.get(i.key)!))],
+          bodyHash: event.bodyHash,
+          properties: event.properties,
+        };
+      });
+      const range = await insertEvents(trx, workspace.id, rows);
+      await upsertOrders(trx, workspace.id, orderChanges(fresh, rows));
+      await upsertMemberships(trx, workspace.id, membershipChanges(fresh, rows));
+
+      const moved = new Set(resolution.movedCustomers);
+      for (const conflict of resolution.conflicts) {
+        const event = fresh[conflict.record]!;
+        const involved = [...new Set(event.identities.map((i) => resolution.customerOf.get(i.key)!))];
+        await insertConflict(trx, workspace.id, {
+          source: event.source,
+          eventId: event.eventId,
+          customerIds: involved,
+          slots: conflict.slots,
+        });
+        const regrouped = await regroupClosure(trx, workspace.id, involved, {
+          source: event.source,
+          eventId: event.eventId,
+        });
+        for (const c of regrouped) {
+          moved.add(c);
+        }
+      }
+      if (!options.deferAggregates) {
+        queued = await foldBatch(trx, workspace, {
+          events: rows,
+          stored: range,
+          moved: [...moved],
+          newIdentityKeys: resolution.newKeys,
+        });
+      }
+
+      // Customers may have moved in a regroup: report where each event lives now.
+      const settled =
+        resolution.conflicts.length > 0 ? await findStoredEvents(trx, workspace.id, fresh) : null;
+      fresh.forEach((event, n) => {
+        const customer =
+          settled?.get(eventKey(event.source, event.eventId))?.customerId ?? rows[n]!.customerId;
+        outcomes[event.index] = {
+          index: event.index,
+          id: event.eventId,
+          status: 'stored',
+          customer_id: customer,
+        };
+      });
+      for (const { event, first } of resentInBatch) {
+        const { customer_id } = outcomes[first.index] as { customer_id: number };
+        outcomes[event.index] = { index: event.index, id: event.eventId, status: 'duplicate', customer_id };
+      }
     });
-    for (const { event, first } of resentInBatch) {
-      const { customer_id } = outcomes[first.index] as { customer_id: number };
-      outcomes[event.index] = { index: event.index, id: event.eventId, status: 'duplicate', customer_id };
+  // Resends are looked up before the ingest lock is taken, so that it is held only for matching
+  // and writing (and a batch of resends never waits for it). Should a batch with some of the same
+  // events commit in between, the insert fails on the events' key and the batch runs once more,
+  // looking resends up under the lock.
+  await store(false).catch((error: unknown) => {
+    if (!isEventKeyTaken(error)) {
+      throw error;
     }
+    return store(true);
   });
+  if (queued) {
+    // The events are committed: a failed upkeep loses nothing, its queue is taken by the next one.
+    await runUpkeep(db, workspace, now).catch((error: unknown) => {
+      console.error(`upkeep of workspace ${workspace.slug} deferred to the next batch: ${String(error)}`);
+    });
+  }
   return outcomes;
 }
 

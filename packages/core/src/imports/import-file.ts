@@ -263,7 +263,6 @@ class ImportRun {
     });
   }
 
-  /** Sends everything pending and stores the remaining problems. */
   #inFlight: Promise<void> = Promise.resolve();
 
   /** Waits for the batch being stored, then starts storing the next one without waiting for it. */
@@ -275,6 +274,7 @@ class ImportRun {
     this.#inFlight = sending;
   }
 
+  /** Sends everything pending and stores the remaining problems. */
   async flush(): Promise<void> {
     await this.#inFlight;
     while (this.pending.length > 0) {

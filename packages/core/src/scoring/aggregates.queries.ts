@@ -4,8 +4,8 @@ import type { Db } from '../db/create-db.ts';
 /**
  * Per-customer aggregates (customer_stats) and the contents they are partly made of.
  *
- * Activity counters are sums, so a batch's events are *added* to them (applyActivity); the same
- * expression rebuilt over all of a customer's events (rebuildActivity) gives the same numbers,
+ * Activity counters are sums, so a batch's events are *added* to them (the queue's fold,
+ * upkeep.queries.ts); the same expression over all of a customer's events gives the same numbers,
  * which is what a merge or an undo needs when events change hands. Purchase, content and
  * received-pat columns are re-read from their own small tables (refreshDerived): a customer has
  * few orders and contents, and metrics are snapshots that cannot be added up.
@@ -19,7 +19,7 @@ const ACTIVE_KINDS = ['message.sent', 'pat', 'checkin'];
  * Interaction weights: a message or a pat 1, a check-in or a questionnaire 3 (they take effort);
  * every event counts at its recency weight (halving every 30 days).
  */
-function activityOf(scope: RawBuilder<unknown>, timeZone: string) {
+export function activityOf(scope: RawBuilder<unknown>, timeZone: string) {
   return sql`
     with e as (${scope}),
     active_days as (
@@ -67,71 +67,25 @@ export type BatchEvent = {
   properties: Record<string, unknown>;
 };
 
-/**
- * Adds the activity of a batch's events to their customers' rows. The events come from memory:
- * they were just written, and reading them back would cost as much as writing them.
- */
-export async function applyActivity(
-  db: Db,
-  workspaceId: number,
-  timeZone: string,
-  events: readonly BatchEvent[],
-) {
-  if (events.length === 0) {
-    return;
-  }
-  const scope = sql`
-    select * from unnest(${events.map((e) => e.customerId)}::bigint[], ${events.map((e) => e.kind)}::text[],
-      ${events.map((e) => e.occurredAt.toISOString())}::timestamptz[]) as u(customer_id, kind, occurred_at)`;
-  await sql`
-    insert into customer_stats as s (workspace_id, customer_id, messages, pats_given, checkins, questionnaires,
-                                     shares, referrals, interaction_weight, active_mask, last_active_day)
-    select ${workspaceId}, customer_id, messages, pats_given, checkins, questionnaires, shares, referrals,
-           interaction_weight, active_mask, last_active_day
-    from (${activityOf(scope, timeZone)}) a
-    on conflict (workspace_id, customer_id) do update set
-      messages = s.messages + excluded.messages,
-      pats_given = s.pats_given + excluded.pats_given,
-      checkins = s.checkins + excluded.checkins,
-      questionnaires = s.questionnaires + excluded.questionnaires,
-      shares = s.shares + excluded.shares,
-      referrals = s.referrals + excluded.referrals,
-      interaction_weight = s.interaction_weight + excluded.interaction_weight,
-      active_mask = merge_day_mask(s.active_mask, s.last_active_day, excluded.active_mask, excluded.last_active_day),
-      last_active_day = greatest(s.last_active_day, excluded.last_active_day)`.execute(db);
-}
-
-/**
- * Recomputes the rows of `customerIds` from all their events: after merges, regroups and undos.
- * Customers left without events (merged away) lose their row.
- */
-export async function rebuildActivity(
-  db: Db,
-  workspaceId: number,
-  timeZone: string,
-  customerIds: readonly number[],
-) {
-  if (customerIds.length === 0) {
-    return;
-  }
-  await sql`
-    delete from customer_stats where workspace_id = ${workspaceId} and customer_id = any(${customerIds}::bigint[])`.execute(
-    db,
-  );
-  const scope = sql`
-    select e.* from ${customersIn(workspaceId, customerIds)} k cross join lateral (
-      select customer_id, kind, occurred_at from events
-      where workspace_id = ${workspaceId} and customer_id = k.id offset 0
-    ) e`;
-  await insertActivity(db, workspaceId, scope, timeZone);
-}
-
 /** Rebuilds every customer's row of a workspace from its events (a repair, and the benchmarks' loader). */
 export async function rebuildAllActivity(db: Db, workspaceId: number, timeZone: string) {
   await sql`delete from customer_stats where workspace_id = ${workspaceId}`.execute(db);
   const scope = sql`select customer_id, kind, occurred_at from events where workspace_id = ${workspaceId}`;
   await insertActivity(db, workspaceId, scope, timeZone);
 }
+
+/** The activity columns of customer_stats, in the order `activityOf` gives them. */
+export const ACTIVITY_COLUMNS = [
+  'messages',
+  'pats_given',
+  'checkins',
+  'questionnaires',
+  'shares',
+  'referrals',
+  'interaction_weight',
+  'active_mask',
+  'last_active_day',
+] as const;
 
 async function insertActivity(db: Db, workspaceId: number, scope: RawBuilder<unknown>, timeZone: string) {
   await sql`
@@ -173,7 +127,10 @@ export async function refreshPurchases(
   }
   // Customers without purchases get a row (all nulls) from the left join, so that they are reset
   // too. Materialised CTEs are never joined with each other: with no statistics (PGlite) the
-  // planner takes them for one row each and would compare every customer with every other.
+  // planner takes them for one row each and would compare every customer with every other. The
+  // rows are written with an upsert, whose conflict check is one index probe a customer: an
+  // update joined to customer_stats is planned on the table's statistics, and with stale ones
+  // (a growing workspace, or PGlite's none) hashes the whole table in every batch.
   await sql`
     with days as materialized (
       select k.id as customer_id, business_day(o.paid_at, ${timeZone}) as day, count(o.paid_at)::int as orders,
@@ -192,16 +149,19 @@ export async function refreshPurchases(
         min(first_at) as first_order_at, max(last_at) as last_order_at
       from days group by customer_id
     )
-    update customer_stats s set
-      orders = p.orders, order_days = p.order_days, net_fen = p.net_fen, first_day_fen = p.first_day_fen,
-      first_order_at = p.first_order_at, last_order_at = p.last_order_at,
-      shops = (
+    insert into customer_stats as s (workspace_id, customer_id, orders, order_days, net_fen, first_day_fen,
+                                     first_order_at, last_order_at, shops)
+    select ${workspaceId}, p.customer_id, p.orders, p.order_days, p.net_fen, p.first_day_fen,
+      p.first_order_at, p.last_order_at, (
         select coalesce(array_agg(distinct shop order by shop), '{}') from orders
         where workspace_id = ${workspaceId} and customer_id = p.customer_id
           and paid_at is not null and status <> 'refunded'
       )
     from p
-    where s.workspace_id = ${workspaceId} and s.customer_id = p.customer_id`.execute(db);
+    on conflict (workspace_id, customer_id) do update set
+      orders = excluded.orders, order_days = excluded.order_days, net_fen = excluded.net_fen,
+      first_day_fen = excluded.first_day_fen, first_order_at = excluded.first_order_at,
+      last_order_at = excluded.last_order_at, shops = excluded.shops`.execute(db);
 }
 
 /** Re-reads the content columns of `customerIds` (all when null) from contents. */
@@ -219,8 +179,10 @@ export async function refreshContents(db: Db, workspaceId: number, customerIds: 
       ) t on true
       group by k.customer_id
     )
-    update customer_stats s set posts = v.posts, exposure = v.exposure, engagement = v.engagement
-    from v where s.workspace_id = ${workspaceId} and s.customer_id = v.customer_id`.execute(db);
+    insert into customer_stats as s (workspace_id, customer_id, posts, exposure, engagement)
+    select ${workspaceId}, customer_id, posts, exposure, engagement from v
+    on conflict (workspace_id, customer_id) do update set
+      posts = excluded.posts, exposure = excluded.exposure, engagement = excluded.engagement`.execute(db);
 }
 
 /**
@@ -252,8 +214,9 @@ export async function refreshPatsReceived(
       ) e on true
       group by k.customer_id
     )
-    update customer_stats s set pats_received = v.pats
-    from v where s.workspace_id = ${workspaceId} and s.customer_id = v.customer_id`.execute(db);
+    insert into customer_stats as s (workspace_id, customer_id, pats_received)
+    select ${workspaceId}, customer_id, pats from v
+    on conflict (workspace_id, customer_id) do update set pats_received = excluded.pats_received`.execute(db);
 }
 
 /** All three re-reads: after merges and undos, and for a rebuild (`customerIds` null: everyone). */
@@ -266,18 +229,6 @@ export async function refreshDerived(
   await refreshPurchases(db, workspaceId, timeZone, customerIds);
   await refreshContents(db, workspaceId, customerIds);
   await refreshPatsReceived(db, workspaceId, customerIds);
-}
-
-/** Makes sure every live customer of `customerIds` has a row. */
-export async function ensureRows(db: Db, workspaceId: number, customerIds: readonly number[]) {
-  if (customerIds.length === 0) {
-    return;
-  }
-  await sql`
-    insert into customer_stats (workspace_id, customer_id)
-    select ${workspaceId}, id from customers
-    where workspace_id = ${workspaceId} and id = any(${customerIds}::bigint[]) and merged_into is null
-    on conflict do nothing`.execute(db);
 }
 
 /**

@@ -1,17 +1,16 @@
 import type { Db } from '../db/create-db.ts';
+import { type EventRange, relaxDurability } from '../events/events.queries.ts';
 import { applyTagRules } from '../segments/apply-tag-rules.ts';
 import type { Workspace } from '../workspaces/workspace.ts';
+import { lockWorkspaceUpkeep } from '../workspaces/workspace-locks.queries.ts';
 import { findWorkspaceTimeZone } from '../workspaces/workspaces.queries.ts';
 import {
-  applyActivity,
   avoidJit,
   type BatchEvent,
   customersNamedBy,
   customersOfKeys,
   dropMergedAway,
-  ensureRows,
   foldContents,
-  rebuildActivity,
   refreshContents,
   refreshPatsReceived,
   refreshPurchases,
@@ -19,6 +18,7 @@ import {
 import { type Cutoffs, writeScoresOf } from './scores.queries.ts';
 import { scoringClock } from './scoring-clock.ts';
 import { refreshDerivedTags } from './tags.queries.ts';
+import { queueUpkeep, takeUpkeep, UpkeepPart } from './upkeep.queries.ts';
 import { findCurrentModel, findLastDoneRun, findModelVersion } from './value-models.queries.ts';
 
 export type { BatchEvent } from './aggregates.queries.ts';
@@ -26,6 +26,8 @@ export type { BatchEvent } from './aggregates.queries.ts';
 export type BatchEffects = {
   /** The events the batch stored, with the customer each was stored for. */
   events: readonly BatchEvent[];
+  /** The ids they were stored under (none for an undo). */
+  stored?: EventRange;
   /** Customers whose events changed hands (merges, regroups, undos): rebuilt from their events. */
   moved: readonly number[];
   /** Identities stored for the first time: pats that named them before now count for them. */
@@ -33,26 +35,17 @@ export type BatchEffects = {
 };
 
 const ORDER_KINDS = new Set(['order.paid', 'order.refunded', 'order.items']);
+const ALL_PARTS = UpkeepPart.purchases | UpkeepPart.contents | UpkeepPart.pats | UpkeepPart.moved;
 
 /**
- * Brings the aggregates, scores and tags of every customer a batch touched up to date, inside
- * the batch's transaction: a customer's tags and scores reflect an event as soon as it commits.
- * Each part is re-read only for the customers whose events can change it (orders for buyers,
- * received pats for the people named), and everything for customers whose events moved. Scores
- * are read against the cut-offs of the last full run (none before the first run).
+ * The part of the upkeep in the batch's own transaction (under the ingest lock): contents are
+ * folded from the batch's content events, and every customer whose aggregates the batch can
+ * change is queued, with what to re-read and the batch's range of event ids, for `refreshQueued`.
+ * Returns whether anything was queued.
  */
-export async function maintainAggregates(
-  db: Db,
-  workspace: Workspace,
-  effects: BatchEffects,
-  now = new Date(),
-) {
+export async function foldBatch(db: Db, workspace: Workspace, effects: BatchEffects): Promise<boolean> {
   const ws = workspace.id;
   await avoidJit(db);
-  const moved = new Set(effects.moved);
-  // Events of moved customers are counted by the rebuild; the customer they were stored for is
-  // among the moved ones even when a regroup in the batch re-pointed them.
-  const staying = effects.events.filter((e) => !moved.has(e.customerId));
   const targetKeys = [
     ...new Set(
       effects.events.flatMap((e) => {
@@ -62,29 +55,81 @@ export async function maintainAggregates(
       }),
     ),
   ];
-  const patted = [
-    ...(await customersOfKeys(db, ws, targetKeys)),
-    ...(await customersNamedBy(db, ws, effects.newIdentityKeys ?? [])),
-  ];
-  const contentOwners = await foldContents(db, ws, effects.events);
-  const buyers = staying.filter((e) => ORDER_KINDS.has(e.kind)).map((e) => e.customerId);
-  const touched = unique([...staying.map((e) => e.customerId), ...moved, ...patted, ...contentOwners]);
-  if (touched.length === 0) {
-    return;
+  const parts = new Map<number, number>();
+  const mark = (ids: Iterable<number>, part: number) => {
+    for (const id of ids) {
+      parts.set(id, (parts.get(id) ?? 0) | part);
+    }
+  };
+  mark(
+    effects.events.map((e) => e.customerId),
+    0,
+  );
+  mark(
+    effects.events.filter((e) => ORDER_KINDS.has(e.kind)).map((e) => e.customerId),
+    UpkeepPart.purchases,
+  );
+  mark(await foldContents(db, ws, effects.events), UpkeepPart.contents);
+  mark(await customersOfKeys(db, ws, targetKeys), UpkeepPart.pats);
+  mark(await customersNamedBy(db, ws, effects.newIdentityKeys ?? []), UpkeepPart.pats);
+  // Everything is recounted for customers whose events changed hands (among them, the customer
+  // an event was stored for when a regroup in the batch re-pointed it).
+  mark(effects.moved, ALL_PARTS);
+  if (parts.size === 0) {
+    return false;
   }
+  await queueUpkeep(
+    db,
+    ws,
+    [...parts].map(([customerId, p]) => ({ customerId, parts: p })),
+    effects.stored ?? null,
+  );
+  return true;
+}
 
-  // The zone in force now, read under the caller's ingest lock rather than taken from the
-  // caller's Workspace: an import that began before a time-zone change folds its later batches
-  // in the new zone, and the rebuild that follows the change then leaves nothing in the old one.
+/**
+ * The upkeep as its own transaction, under the upkeep lock: refreshes every queued customer of
+ * the workspace. It commits without waiting for the WAL flush: everything it writes is derived,
+ * and should a crash lose the commit, the queue rows it took come back and are taken again.
+ */
+export async function runUpkeep(db: Db, workspace: Workspace, now = new Date()) {
+  await db.transaction().execute(async (trx) => {
+    await relaxDurability(trx);
+    await lockWorkspaceUpkeep(trx, workspace.id);
+    await refreshQueued(trx, workspace, now);
+  });
+}
+
+/**
+ * Brings the aggregates, scores and tags of every queued customer up to date, in the caller's
+ * transaction, which holds the upkeep lock: activity first (takeUpkeep), then each part re-read
+ * only for the customers whose events can change it (orders for buyers, received pats for the
+ * people named, everything for customers whose events moved). Customers merged away lose their
+ * rows. Scores are read against the cut-offs of the last full run (none before the first run).
+ */
+export async function refreshQueued(db: Db, workspace: Workspace, now: Date) {
+  const ws = workspace.id;
+  await avoidJit(db);
+  // The zone in force now, read under the upkeep lock rather than taken from the caller's
+  // Workspace: a time-zone change takes the lock too, so nothing is folded in a zone no longer
+  // in force, and the rebuild that follows the change leaves nothing in the old one.
   const tz = (await findWorkspaceTimeZone(db, ws)) ?? workspace.timeZone;
   const current = tz === workspace.timeZone ? workspace : Object.freeze({ ...workspace, timeZone: tz });
-  await rebuildActivity(db, ws, tz, [...moved]);
-  await applyActivity(db, ws, tz, staying);
-  await ensureRows(db, ws, touched);
-  await dropMergedAway(db, ws, [...moved]);
-  await refreshPurchases(db, ws, tz, unique([...buyers, ...moved]));
-  await refreshContents(db, ws, unique([...contentOwners, ...moved]));
-  await refreshPatsReceived(db, ws, unique([...patted, ...moved]));
+  const queued = await takeUpkeep(db, ws, tz);
+  if (queued.length === 0) {
+    return;
+  }
+  await dropMergedAway(
+    db,
+    ws,
+    queued.filter((q) => q.parts & UpkeepPart.moved).map((q) => q.customerId),
+  );
+  const live = queued.filter((q) => q.live);
+  const touched = live.map((q) => q.customerId);
+  const having = (part: number) => live.filter((q) => q.parts & part).map((q) => q.customerId);
+  await refreshPurchases(db, ws, tz, having(UpkeepPart.purchases));
+  await refreshContents(db, ws, having(UpkeepPart.contents));
+  await refreshPatsReceived(db, ws, having(UpkeepPart.pats));
 
   const run = await findLastDoneRun(db, ws);
   const { config } =
@@ -108,8 +153,4 @@ export async function maintainAggregates(
   }
   // Rule tags after the scores and derived tags their filters may read.
   await applyTagRules(db, current, touched, now);
-}
-
-function unique(ids: readonly number[]): number[] {
-  return [...new Set(ids)];
 }

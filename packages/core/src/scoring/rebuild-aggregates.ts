@@ -1,9 +1,10 @@
 import type { Db } from '../db/create-db.ts';
-import { lockWorkspaceIngest } from '../events/events.queries.ts';
 import type { Workspace } from '../workspaces/workspace.ts';
+import { lockWorkspace } from '../workspaces/workspace-locks.queries.ts';
 import { rebuildAllActivity, refreshDerived } from './aggregates.queries.ts';
 import { scoringClock } from './scoring-clock.ts';
 import { refreshDerivedTags } from './tags.queries.ts';
+import { clearUpkeep } from './upkeep.queries.ts';
 import { findCurrentModel } from './value-models.queries.ts';
 
 export type RebuildOptions = {
@@ -21,7 +22,8 @@ export type RebuildOptions = {
  */
 export async function rebuildAggregates(db: Db, workspace: Workspace, options: RebuildOptions = {}) {
   await db.transaction().execute(async (trx) => {
-    await lockWorkspaceIngest(trx, workspace.id);
+    await lockWorkspace(trx, workspace.id);
+    await clearUpkeep(trx, workspace.id);
     options.onStep?.('activity');
     await rebuildAllActivity(trx, workspace.id, workspace.timeZone);
     options.onStep?.('derived');

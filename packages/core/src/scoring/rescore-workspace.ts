@@ -1,8 +1,9 @@
 import type { Db } from '../db/create-db.ts';
-import { lockWorkspaceIngest } from '../events/events.queries.ts';
 import { applyTagRules } from '../segments/apply-tag-rules.ts';
 import type { Workspace } from '../workspaces/workspace.ts';
+import { lockWorkspace } from '../workspaces/workspace-locks.queries.ts';
 import { fitLifetimeModels } from './fit-lifetime-models.ts';
+import { runUpkeep } from './maintain-aggregates.ts';
 import { rebuildAggregates } from './rebuild-aggregates.ts';
 import { analyzeScores, findCutoffs, lifetimeSample, writeAllScores } from './scores.queries.ts';
 import { scoringClock } from './scoring-clock.ts';
@@ -69,13 +70,15 @@ export async function rescoreWorkspace(
       options.onProgress?.(0, 'aggregates');
       await rebuildAggregates(db, workspace, { now });
     }
+    // Customers a stopped process left queued get their aggregates before the cut-offs read them.
+    await runUpkeep(db, workspace, now);
     await step(0, 'cutoffs');
     const cutoffs = await findCutoffs(db, ws, clock);
     await step(0.25, 'lifetime');
     cutoffs.lifetime = fitLifetimeModels(await lifetimeSample(db, ws, clock, LIFETIME_SAMPLE));
     await step(0.35, 'scores');
     const { scored, written } = await db.transaction().execute(async (trx) => {
-      await lockWorkspaceIngest(trx, ws);
+      await lockWorkspace(trx, ws);
       const run = { runId, modelVersion: model.version, model: model.config, cutoffs };
       const { scored, written, total } = await writeAllScores(trx, ws, run, clock);
       cutoffs.total = total;

@@ -28,10 +28,25 @@ export async function refreshDerivedTags(
               select customer_id, shops, active_mask, last_active_day from customer_stats
               where workspace_id = ${workspaceId} and customer_id = k.id offset 0
             ) c`;
+  const stale = sql`(t.source = 'activity' and t.tag <> s.activity)
+    or (t.source = 'channel' and not substr(t.tag, 6) = any(s.shops))`;
+  const gone =
+    customerIds === null
+      ? sql`delete from customer_tags t using s
+            where t.workspace_id = ${workspaceId} and t.customer_id = s.customer_id and (${stale})`
+      : sql`delete from customer_tags where ctid = any(array(
+              select t.ctid from s cross join lateral (
+                select ctid, tag, source from customer_tags
+                where workspace_id = ${workspaceId} and customer_id = s.customer_id offset 0
+              ) t
+              where ${stale}
+            ))`;
   const d = model.activity_days;
   // What each customer should have is a function of their own row, so tags that no longer hold
-  // are found by comparing with that row (a join on the customer), never by an anti-join with
-  // the set of all desired tags, which is as big as the workspace.
+  // are found by comparing with that row, never by an anti-join with the set of all desired
+  // tags, which is as big as the workspace. For some customers they are looked up customer by
+  // customer and deleted by row address: a join of those customers with customer_tags is
+  // planned on the table's statistics, and with stale ones hashes all of the workspace's tags.
   await sql`
     with s as materialized (
       select customer_id, shops,
@@ -44,12 +59,7 @@ export async function refreshDerivedTags(
         select customer_id, shops, active_days_in(active_mask, last_active_day, ${clock.today}::int, 30) as days
         from (${stats}) st
       ) a
-    ), gone as (
-      delete from customer_tags t using s
-      where t.workspace_id = ${workspaceId} and t.customer_id = s.customer_id
-        and ((t.source = 'activity' and t.tag <> s.activity)
-          or (t.source = 'channel' and not substr(t.tag, 6) = any(s.shops)))
-    )
+    ), gone as (${gone})
     insert into customer_tags (workspace_id, customer_id, tag, source, since, reason)
     select ${workspaceId}, customer_id, tag, source, ${clock.asOf.toISOString()}::timestamptz, reason
     from (

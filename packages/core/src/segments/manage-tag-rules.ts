@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { insertAudit } from '../audit/audit.queries.ts';
 import type { Db } from '../db/create-db.ts';
-import { lockWorkspaceIngest } from '../events/events.queries.ts';
 import { AppError } from '../shared/errors.ts';
 import type { Workspace } from '../workspaces/workspace.ts';
+import { lockWorkspace } from '../workspaces/workspace-locks.queries.ts';
 import { applyTagRules } from './apply-tag-rules.ts';
 import { type Filter, requireFilter, TagSchema, tagsNamedBy } from './filter.schema.ts';
 import { parseInput } from './parse-input.ts';
@@ -66,7 +66,7 @@ export async function createTagRule(
   const body = parseInput(TagRuleInputSchema, input);
   const filter = ruleFilter(body.filter);
   return db.transaction().execute(async (trx) => {
-    await lockWorkspaceIngest(trx, workspace.id);
+    await lockWorkspace(trx, workspace.id);
     const rule = await insertTagRule(trx, workspace.id, { tag: body.tag, name: body.name, filter, actor });
     if (!rule) {
       throw new AppError('conflict', `a rule for ${body.tag} exists`);
@@ -93,7 +93,7 @@ export async function updateTagRule(
   const body = parseInput(TagRuleUpdateSchema, input);
   const filter = ruleFilter(body.filter);
   return db.transaction().execute(async (trx) => {
-    await lockWorkspaceIngest(trx, workspace.id);
+    await lockWorkspace(trx, workspace.id);
     const rule = await updateTagRuleRow(trx, workspace.id, id, { name: body.name, filter, actor });
     if (!rule) {
       throw new AppError('not_found', `no tag rule ${id}`);
@@ -111,7 +111,7 @@ export async function updateTagRule(
 
 export async function deleteTagRule(db: Db, workspace: Workspace, id: number, actor: string) {
   await db.transaction().execute(async (trx) => {
-    await lockWorkspaceIngest(trx, workspace.id);
+    await lockWorkspace(trx, workspace.id);
     const rule = await findTagRuleRow(trx, workspace.id, id);
     if (!rule) {
       throw new AppError('not_found', `no tag rule ${id}`);

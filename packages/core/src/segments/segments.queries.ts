@@ -6,8 +6,9 @@ import type { Filter } from './filter.schema.ts';
 /**
  * The customers a compiled filter selects, and saved segments.
  *
- * The universe is customer_stats: ensureRows and dropMergedAway (scoring/aggregates.queries.ts) keep exactly one row
- * per live customer there, so no join with customers is needed. customer_scores is joined only
+ * The universe is customer_stats: the activity a batch folds in (scoring/aggregates.queries.ts) gives
+ * every customer with events a row, and dropMergedAway removes the rows of customers merged away,
+ * so there is exactly one row per live customer and no join with customers is needed. customer_scores is joined only
  * when the filter reads it (a left join, so a customer not scored yet is still there for `not`).
  *
  * Plan of a count on a large workspace (1M customers): one sequential pass over the workspace's

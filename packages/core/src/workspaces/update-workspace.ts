@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { insertAudit } from '../audit/audit.queries.ts';
 import type { Db } from '../db/create-db.ts';
-import { lockWorkspaceIngest } from '../events/events.queries.ts';
 import { parseInput } from '../segments/parse-input.ts';
 import { AppError } from '../shared/errors.ts';
 import { isTimeZone, type Workspace } from './workspace.ts';
+import { lockWorkspace } from './workspace-locks.queries.ts';
 import { findWorkspaceById, isDatabaseTimeZone, updateWorkspaceRow } from './workspaces.queries.ts';
 
 /** The workspace's own settings: its display name and the time zone its business days are in. */
@@ -31,15 +31,15 @@ export async function getWorkspaceSettings(db: Db, workspace: Workspace) {
 
 /**
  * Renames a workspace or moves it to another time zone; audited with what changed. The change
- * is made while ingestion waits, and ingestion reads the zone under the same lock, so every batch
- * after it folds its days in the new zone. What was folded before stays in the old zone until
+ * is made while ingestion and the upkeep wait, and the upkeep reads the zone under its lock, so
+ * every batch folded after it counts its days in the new zone. What was folded before stays in the old zone until
  * the aggregates are rebuilt: `time_zone_changed` tells the caller to start that rebuild
  * (rescoreWorkspace with `rebuildAggregates`), as PUT /v1/workspace does.
  */
 export async function updateWorkspace(db: Db, workspace: Workspace, input: unknown, actor: string) {
   const body = parseInput(WorkspaceUpdateSchema, input);
   return db.transaction().execute(async (trx) => {
-    await lockWorkspaceIngest(trx, workspace.id);
+    await lockWorkspace(trx, workspace.id);
     const before = await findWorkspaceById(trx, workspace.id);
     if (!before) {
       throw new AppError('not_found', `no workspace ${workspace.slug}`);
