@@ -10,9 +10,9 @@ const RESYNC_MS = 10 * 60 * 1000;
 export type Jobs = { boss: PgBoss; syncSchedules: () => Promise<void>; stop: () => Promise<void> };
 
 /**
- * Durable jobs and cron (pg-boss, in its own `pgboss` schema of the same database): every
- * workspace's leftover upkeep is done at start, every workspace is rescored each night, and a night missed while no process ran is made up once
- * when one starts again. Any number of server processes may run this; pg-boss hands each job
+ * Durable jobs and cron (pg-boss, in its own `pgboss` schema of the same database): leftover
+ * upkeep is done at start, every workspace is rescored each night, and a night missed while no
+ * process ran is made up once when one starts again. Any number of server processes may run this; pg-boss hands each job
  * to one of them.
  */
 export async function startJobs(handle: DbHandle, masterSecret: Buffer): Promise<Jobs> {
