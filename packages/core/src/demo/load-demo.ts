@@ -53,7 +53,12 @@ export async function ensureDemo(
   const events = generateDemoEvents(options);
   for (let start = 0; start < events.length; start += MAX_BATCH) {
     const batch = events.slice(start, start + MAX_BATCH);
-    await ingestEvents(db, workspace, batch, { now: options.end, durable: false, deferAggregates: true });
+    await ingestEvents(db, workspace, batch, {
+      now: options.end,
+      durable: false,
+      deferAggregates: true,
+      assumeNew: !existing,
+    });
     onProgress(start + batch.length, events.length);
   }
   // Aggregates once for the whole brand, then its scores as of the demo's last day, so that rankings

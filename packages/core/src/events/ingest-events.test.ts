@@ -59,6 +59,21 @@ describe('ingestEvents', () => {
     expect(await snapshotTables(h.db)).toEqual(before);
   });
 
+  test('a load that wrongly assumes its events are new still answers resends and changes nothing', async () => {
+    const event = paid('tmall', 'A3', '2026-03-02T11:00:00+08:00', 7000, [phone('13800000003')]);
+    const [first] = await ingestEvents(h.db, ws, [event]);
+    const before = await snapshotTables(h.db);
+    const again = await ingestEvents(
+      h.db,
+      ws,
+      [event, { ...event, properties: { shop: 'tmall', order_id: 'A3', amount_fen: 7001 } }],
+      { assumeNew: true },
+    );
+    expect(again.map((r) => r.status)).toEqual(['duplicate', 'conflict']);
+    expect(again[0]).toMatchObject({ customer_id: (first as { customer_id: number }).customer_id });
+    expect(await snapshotTables(h.db)).toEqual(before);
+  });
+
   // Resends are looked up before the ingest lock is taken. On PostgreSQL (PGlite runs one
   // transaction at a time) two copies of a batch can both find nothing stored and then wait for
   // the lock: the second to get it meets the events' key and must run again, under the lock.

@@ -39,6 +39,12 @@ export type IngestOptions = {
    * (`rebuildAggregates`): the batches then skip keeping them, which is most of their cost.
    */
   deferAggregates?: boolean;
+  /**
+   * True when the caller knows none of the events can be stored yet (a load into a workspace it
+   * has just created): the lookup of resends is skipped. A wrong guess costs a retry, never a
+   * wrong answer: the events' key refuses the copy and the batch runs again with the lookup.
+   */
+  assumeNew?: boolean;
 };
 
 /**
@@ -106,7 +112,8 @@ async function storeBatch(
       if (lockFirst) {
         await lockWorkspaceIngest(trx, workspace.id);
       }
-      const stored = await findStoredEvents(trx, workspace.id, valid);
+      const stored =
+        options.assumeNew && !lockFirst ? new Map() : await findStoredEvents(trx, workspace.id, valid);
       const { fresh, resentInBatch } = separateResends(valid, stored, outcomes);
       if (fresh.length === 0) {
         return;
