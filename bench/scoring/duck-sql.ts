@@ -1,4 +1,4 @@
-import { DEFAULT_VALUE_MODEL } from '@hatchery/core';
+import { DEFAULT_VALUE_MODEL, type LifetimeFactors } from '@hatchery/core';
 
 /**
  * Hatchery's scores (scores.queries.ts, value-signals.ts, tags.queries.ts) written as one DuckDB
@@ -16,7 +16,8 @@ const QUINTILES = [0.2, 0.4, 0.6, 0.8];
 /** recency_weight's epoch (0003-value-engine.ts): 2020-01-01T00:00Z. */
 const RECENCY_EPOCH = 1_577_836_800;
 
-const list = (xs: readonly number[]) => `[${xs.map((x) => `${x}::double`).join(', ')}]`;
+/** A DuckDB list of doubles, each exactly the JavaScript number. */
+export const doubles = (xs: readonly number[]) => `[${xs.map((x) => `${x}::double`).join(', ')}]`;
 const d = (x: number) => `${x}::double`;
 
 function recencyWeight(epochSeconds: string) {
@@ -44,8 +45,36 @@ function centileOf(value: string, from: string) {
       from (select customer_id, ${worse} as worse, ${n} as n from ${from})))`;
 }
 
-export function duckScoresSql(asOfEpoch: number, model = DEFAULT_VALUE_MODEL) {
+/**
+ * Expected lifetime value as scores.queries.ts's lifetimeValue computes it (same float8 operations),
+ * with the factors table duck.ts makes of Hatchery's; null without models.
+ */
+function lifetimeValue(models: LifetimeFactors['models'] | null) {
+  if (!models) {
+    return { value: 'null::double', join: '' };
+  }
+  const { r, alpha, a, b } = models.purchases;
+  const { p, q, v } = models.spend;
+  const x = '(s.order_days - 1)';
+  const weight = `(${d(p)} * ${x} / (${d(p)} * ${x} + ${d(q - 1)}))`;
+  const mean = `case when s.order_days > 1 then (s.net_fen - s.first_day_fen)::double / ${x} else 0 end`;
+  const spend = `((1 - ${weight}) * ${d((p * v) / (q - 1))} + ${weight} * ${mean})`;
+  const odds = `ln(${d(a)} / (${d(b - 1)} + ${x}))
+    + (${d(r)} + ${x}) * ln((${d(alpha)} + (s.today - s.first_day)) / (${d(alpha)} + (s.last_day - s.first_day)))`;
+  const alive = `case when s.order_days = 1 then 1 else 1 / (1 + exp(least(700, ${odds}))) end`;
+  return {
+    value: `case when s.last_day <= s.today then ${spend} * ${alive} * f.discounted end`,
+    join: 'left join lifetime_factors f on f.x = s.order_days - 1 and f.t = s.today - s.first_day',
+  };
+}
+
+export function duckScoresSql(
+  asOfEpoch: number,
+  lifetime: LifetimeFactors['models'] | null,
+  model = DEFAULT_VALUE_MODEL,
+) {
   const today = Math.floor(asOfEpoch / 86400);
+  const clv = lifetimeValue(lifetime);
   const w = model.weights;
   const a = model.activity_days;
   return `
@@ -55,6 +84,7 @@ with plain as (
     count(*) filter (where kind = 1) as orders,
     coalesce(sum(amount) filter (where kind = 1), 0) as net_fen,
     max(ts) filter (where kind = 1) // 86400 as last_day,
+    min(ts) filter (where kind = 1) // 86400 as first_day,
     coalesce(sum(${recencyWeight('ts')} * (case when kind = 4 then 3 else 1 end)) filter (where kind in (2, 3, 4)),
       0::double) as interaction_weight,
     count(*) filter (where kind = 6) as posts,
@@ -62,6 +92,11 @@ with plain as (
     count(*) filter (where kind = 5) as shares,
     count(*) filter (where kind = 7) as referrals
   from events group by customer_id
+), firsts as (
+  -- Spend on the first purchase day: the part of net_fen lifetimes' monetary value leaves out.
+  select e.customer_id, sum(e.amount) as first_day_fen
+  from events e join plain p on p.customer_id = e.customer_id and e.ts // 86400 = p.first_day
+  where e.kind = 1 group by e.customer_id
 ), days as (
   -- Purchase days, and active days (chat, reaction, check-in) in the last 30 days.
   select customer_id, count(*) filter (where bought) as order_days, count(*) filter (where not bought) as active_days_30
@@ -69,18 +104,25 @@ with plain as (
     select distinct customer_id, ts // 86400 as day, kind = 1 as bought from events
     where kind = 1 or (kind in (2, 3, 4) and ts // 86400 between ${today - 29} and ${today})
   ) group by customer_id
-), sig as (
+), stats as (
   select p.*, coalesce(d.order_days, 0) as order_days, coalesce(d.active_days_30, 0) as active_days_30,
+    coalesce(fd.first_day_fen, 0) as first_day_fen, ${today} as today
+  from plain p left join days d using (customer_id) left join firsts fd using (customer_id)
+), valued as (
+  select s.*, case when s.orders > 0 then ${clv.value} end as clv from stats s ${clv.join}
+), sig as (
+  select p.*,
     ${d(20)} * ln(1 + ${d(1)} * (interaction_weight / ${recencyWeight(String(asOfEpoch))})
-      + ${d(2)} * coalesce(d.active_days_30, 0) + ${d(2)} * 0) as interaction_raw,
+      + ${d(2)} * active_days_30 + ${d(2)} * 0) as interaction_raw,
     ${d(10)} * ln(1 + posts) + ${d(5)} * ln(1 + engagement) + ${d(2)} * ln(1 + 0) as content_raw,
     ${d(20)} * ln(1 + ${d(1)} * shares + ${d(5)} * referrals) as social_raw
-  from plain p left join days d using (customer_id)
+  from valued p
 ), c1 as (
   select
-    quantile_disc(last_day, ${list(QUINTILES)}) filter (where orders > 0) as r,
-    quantile_disc(order_days, ${list(QUINTILES)}) filter (where orders > 0) as f,
-    quantile_disc(net_fen, ${list(QUINTILES)}) filter (where orders > 0) as m
+    quantile_disc(last_day, ${doubles(QUINTILES)}) filter (where orders > 0) as r,
+    quantile_disc(order_days, ${doubles(QUINTILES)}) filter (where orders > 0) as f,
+    quantile_disc(net_fen, ${doubles(QUINTILES)}) filter (where orders > 0) as m,
+    quantile_disc(clv, ${doubles(QUINTILES)}) filter (where clv is not null) as v
   from sig
 ), bi as ${centileOf('interaction_raw', 'sig')}, bc as ${centileOf('content_raw', 'sig')},
 bs as ${centileOf('social_raw', 'sig')},
@@ -89,9 +131,10 @@ rfm as (
     case when orders > 0 then 1 + ${below4('last_day', 'c1.r')} else 0 end as r,
     case when orders > 0 then 1 + ${below4('order_days', 'c1.f')} else 0 end as f,
     case when orders > 0 then 1 + ${below4('net_fen', 'c1.m')} else 0 end as m,
+    ${lifetime ? `case when clv is not null then 1 + ${below4('clv', 'c1.v')} else 0 end` : '0'} as v,
     bi.below::int as interaction, bc.below::int as content, bs.below::int as social
   from sig s cross join c1 join bi using (customer_id) join bc using (customer_id) join bs using (customer_id)
-), br as ${centileOf('r + f + m', 'rfm')},
+), br as ${centileOf('r + f + m + v', 'rfm')},
 v as (
   select customer_id, r, f, m, br.below::int as consumption, interaction, content, social, active_days_30
   from rfm join br using (customer_id)

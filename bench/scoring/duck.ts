@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
+import type { LifetimeFactors } from '@hatchery/core';
 import { AS_OF_EPOCH, referenceFile } from './data.ts';
-import { DUCK_TOP, duckScoresSql } from './duck-sql.ts';
+import { DUCK_TOP, doubles, duckScoresSql } from './duck-sql.ts';
 import { median, mib, type Timed } from './timing.ts';
 
 /**
  * DuckDB's side of bench/scoring, in a process of its own so that its peak RSS is its own.
- * Usage: duck.ts <events.csv> <runs> <scores.csv>. Loads the raw events into an in-memory table
+ * Usage: duck.ts <events.csv> <runs> <scores.csv> <lifetime.json | none>. The lifetime file holds the
+ * models and factors Hatchery's run valued customers with (hatchery.ts). Loads the raw events into an in-memory table
  * (not timed against anything), then N times: Hatchery's scores from the raw events (materialised,
  * then the top 1,000 read), and the reference score_threshold.sql. Writes the last run's scores to
  * <scores.csv> for the comparison; the result is the last line on stdout, as JSON (`DuckResult`).
@@ -20,10 +22,12 @@ export type DuckResult = {
   peakRssMb: number;
 };
 
-const [csv, runsArg, scoresCsv] = process.argv.slice(2);
-if (csv === undefined || runsArg === undefined || scoresCsv === undefined) {
-  throw new Error('usage: duck.ts <events.csv> <runs> <scores.csv>');
+const [csv, runsArg, scoresCsv, lifetimeFile] = process.argv.slice(2);
+if (csv === undefined || runsArg === undefined || scoresCsv === undefined || lifetimeFile === undefined) {
+  throw new Error('usage: duck.ts <events.csv> <runs> <scores.csv> <lifetime.json | none>');
 }
+const lifetime =
+  lifetimeFile === 'none' ? null : (JSON.parse(readFileSync(lifetimeFile, 'utf8')) as LifetimeFactors | null);
 const runs = Number(runsArg);
 const instance = await DuckDBInstance.create(':memory:', { threads: '2' });
 const db = await instance.connect();
@@ -36,7 +40,12 @@ await run(`create table events as select * from read_csv('${csv}', header = true
 const loadSeconds = (performance.now() - t) / 1000;
 process.stderr.write(`  [duckdb ${version}] loaded events in ${loadSeconds.toFixed(1)} s\n`);
 
-const hatcherySql = duckScoresSql(AS_OF_EPOCH);
+if (lifetime) {
+  // The (x, T) factors as a table, like the arrays Hatchery's statements join.
+  await run(`create table lifetime_factors as select unnest([${lifetime.x.join(', ')}]::int[]) as x,
+    unnest([${lifetime.T.join(', ')}]::int[]) as t, unnest(${doubles(lifetime.discounted)}) as discounted`);
+}
+const hatcherySql = duckScoresSql(AS_OF_EPOCH, lifetime?.models ?? null);
 const referenceSql = readFileSync(referenceFile('score_threshold.sql'), 'utf8');
 const hatchery: number[] = [];
 const reference: number[] = [];

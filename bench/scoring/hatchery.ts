@@ -6,12 +6,14 @@ import {
   createDb,
   createWorkspace,
   type Db,
+  findLifetimeFactors,
   getWorkspace,
   ingestEvents,
   listRankings,
   migrateToLatest,
   prepareIdentity,
   rescoreWorkspace,
+  scoringClock,
   type Workspace,
 } from '@hatchery/core';
 import { Kysely, PGliteDialect, sql } from 'kysely';
@@ -128,6 +130,7 @@ try {
   const steps = Object.fromEntries(Object.entries(stepRuns).map(([k, v]) => [k, median(v)]));
 
   await exportScores(db, workspace.id, options.scoresCsv);
+  await exportLifetime(db, workspace, `${options.scoresCsv}.lifetime.json`);
 
   const referenceSql = readFileSync(referenceFile('score_threshold.sql'), 'utf8')
     .replace(/FROM events/g, 'FROM ref.events')
@@ -258,6 +261,19 @@ async function exportScores(db: Db, workspaceId: number, file: string) {
   const columns = Object.keys(rows[0] ?? {});
   const lines = [columns.join(','), ...rows.map((r) => columns.map((c) => String(r[c])).join(','))];
   writeFileSync(file, `${lines.join('\n')}\n`);
+}
+
+/**
+ * The lifetime models the last run fitted and the factors it valued customers with, for duck.ts to
+ * compute the same lifetime values (it fits no models of its own; null when the run had none).
+ */
+async function exportLifetime(db: Db, workspace: Workspace, file: string) {
+  const { rows } = await sql<{ lifetime: Parameters<typeof findLifetimeFactors>[3] }>`
+    select cutoffs -> 'lifetime' as lifetime from scoring_runs
+    where workspace_id = ${workspace.id} and status = 'done' order by id desc limit 1`.execute(db);
+  const clock = scoringClock(workspace.timeZone, AS_OF);
+  const factors = await findLifetimeFactors(db, workspace.id, clock, rows[0]?.lifetime, null);
+  writeFileSync(file, JSON.stringify(factors));
 }
 
 /** A representative segment: customers with a total of at least 60 who are silent (median of 5). */

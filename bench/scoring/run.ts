@@ -69,7 +69,8 @@ for (const plan of plans) {
     `\n== ${set.customers.toLocaleString('en')} customers, ${set.events.toLocaleString('en')} events`,
   );
   const duckCsv = join(OUT, `scores-duckdb-${set.name}.csv`);
-  const duck = await child<DuckResult>('duck.ts', [set.csv, String(plan.runs), duckCsv]);
+  // Hatchery first: DuckDB values customers with the lifetime models Hatchery's run fitted.
+  const results: [HatcheryResult, string][] = [];
   for (const engine of plan.engines) {
     const scoresCsv = join(OUT, `scores-${engine}-${set.name}.csv`);
     const options: HatcheryOptions = {
@@ -83,7 +84,11 @@ for (const plan of plans) {
       keep: values.keep,
       incremental: plan.incremental,
     };
-    const h = await child<HatcheryResult>('hatchery.ts', [JSON.stringify(options)]);
+    results.push([await child<HatcheryResult>('hatchery.ts', [JSON.stringify(options)]), scoresCsv]);
+  }
+  const lifetime = results[0] ? `${results[0][1]}.lifetime.json` : 'none';
+  const duck = await child<DuckResult>('duck.ts', [set.csv, String(plan.runs), duckCsv, lifetime]);
+  for (const [h, scoresCsv] of results) {
     const comparison = compareScores(scoresCsv, duckCsv);
     report.push(...describe(set, duck, h, comparison));
     const differing = Object.values(comparison.differing).reduce((a, b) => a + b, 0);

@@ -273,13 +273,14 @@ const zh = {
   'scores.contribution': '对总分的贡献',
   'scores.partOfRecent': '计入近期互动',
   'scores.explainNote': '分位 × 权重 = 对总分的贡献；原始信号在本品牌所有客户中排位得到分位',
-  'scores.formula.consumption': '原始信号 = R 分 + F 分 + M 分（各 1–5）',
+  'scores.formula.consumption': '原始信号 = R 分 + F 分 + M 分 + V 分（各 1–5，V 为预测终身价值的五分位）',
   'scores.formula.interaction': '原始信号 = 20 · ln(1 + 近期互动 + 2 × 近 30 天活跃天数 + 2 × 被拍一拍)',
   'scores.formula.content': '原始信号 = 10 · ln(1 + 种草) + 5 · ln(1 + 内容互动) + 2 · ln(1 + 曝光)',
   'scores.formula.social': '原始信号 = 20 · ln(1 + 分享 + 5 × 邀请)',
   'input.r': 'R 分（最近购买，1–5）',
   'input.f': 'F 分（购买频次，1–5）',
   'input.m': 'M 分（消费金额，1–5）',
+  'input.lifetime_value_fen': 'V 分（预测 12 个月终身价值，1–5）',
   'input.recent_interaction': '近期互动（每 30 天减半）',
   'input.active_days_30': '近 30 天活跃天数',
   'input.pats_received': '被拍一拍',
@@ -726,7 +727,8 @@ const en: Record<MessageKey, string> = {
   'scores.partOfRecent': 'counted in recent interaction',
   'scores.explainNote':
     "centile × weight = contribution to the total; the centile is the raw signal's rank among the brand's customers",
-  'scores.formula.consumption': 'raw = R score + F score + M score (1–5 each)',
+  'scores.formula.consumption':
+    'raw = R score + F score + M score + V score (1–5 each; V ranks the predicted lifetime value)',
   'scores.formula.interaction':
     'raw = 20 · ln(1 + recent interaction + 2 × active days in 30 + 2 × pats received)',
   'scores.formula.content': 'raw = 10 · ln(1 + posts) + 5 · ln(1 + engagement) + 2 · ln(1 + exposure)',
@@ -734,6 +736,7 @@ const en: Record<MessageKey, string> = {
   'input.r': 'R score (recency, 1–5)',
   'input.f': 'F score (frequency, 1–5)',
   'input.m': 'M score (monetary, 1–5)',
+  'input.lifetime_value_fen': 'V score (predicted 12-month lifetime value, 1–5)',
   'input.recent_interaction': 'Recent interaction (halves every 30 days)',
   'input.active_days_30': 'Active days in the last 30',
   'input.pats_received': 'Pats received',

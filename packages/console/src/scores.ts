@@ -25,7 +25,8 @@ export type ValueExplained = {
   weight: number;
   contribution: number;
   raw: number;
-  parts: { input: string; value: number; contribution: number | null }[];
+  /** A part's value is null only for a lifetime value the workspace has no models for. */
+  parts: { input: string; value: number | null; contribution: number | null }[];
 };
 
 export type CustomerScores =
@@ -39,6 +40,7 @@ export type CustomerScores =
         r: number;
         f: number;
         m: number;
+        v: number;
         group: { code: string; names: { zh: string; en: string } } | null;
         orders: number;
         purchase_days: number;

@@ -43,6 +43,8 @@ export type { RankingKind } from './scoring/rankings.queries.ts';
 export { rebuildAggregates } from './scoring/rebuild-aggregates.ts';
 export { type RescoreResult, rescoreWorkspace } from './scoring/rescore-workspace.ts';
 export { saveValueModel } from './scoring/save-value-model.ts';
+export { findLifetimeFactors, type LifetimeFactors } from './scoring/scores.queries.ts';
+export { scoringClock } from './scoring/scoring-clock.ts';
 export { ACTIVITY_TAGS, DEFAULT_VALUE_MODEL, ValueModelSchema } from './scoring/value-model.schema.ts';
 export { type CustomerSelection, CustomerSelectionSchema } from './segments/customer-selection.ts';
 export {

@@ -247,7 +247,13 @@ function ValueExplanation({ name, value }: { name: ValueName; value: ValueExplai
             dataIndex: 'input',
             render: (i: string) => t(`input.${i}` as MessageKey),
           },
-          { title: t('scores.inputValue'), dataIndex: 'value', align: 'right', render: amount },
+          {
+            title: t('scores.inputValue'),
+            dataIndex: 'value',
+            align: 'right',
+            render: (v: number | null, part: { input: string }) =>
+              v === null ? '—' : part.input === 'lifetime_value_fen' ? yuan(Math.round(v)) : amount(v),
+          },
           {
             title: t('scores.inputContribution'),
             dataIndex: 'contribution',

@@ -277,6 +277,8 @@ export interface CustomerScoresTable {
   r: number;
   f: number;
   m: number;
+  /** Quintile of expected lifetime value among buyers, 1–5; 0 for non-buyers or without a lifetime fit. */
+  v: Generated<number>;
   rfm_group: string;
   consumption: number;
   interaction: number;

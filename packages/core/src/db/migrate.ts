@@ -8,6 +8,7 @@ import * as m0005 from './migrations/0005-operators.ts';
 import * as m0006 from './migrations/0006-segments.ts';
 import * as m0007 from './migrations/0007-api-key-usage.ts';
 import * as m0008 from './migrations/0008-upkeep-queue.ts';
+import * as m0009 from './migrations/0009-lifetime-value-score.ts';
 
 /** Forward-only: a landed migration is never edited; a change is a new file added here. */
 const migrations: Record<string, Migration> = {
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '0006-segments': m0006,
   '0007-api-key-usage': m0007,
   '0008-upkeep-queue': m0008,
+  '0009-lifetime-value-score': m0009,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -77,6 +77,7 @@ create table customer_scores (
   band text not null,
   koc_candidate boolean not null,
   scored_at timestamp with time zone not null,
+  v smallint not null default 0,
   constraint customer_scores_band_check CHECK ((band = ANY (ARRAY['super_user'::text, 'second_tier'::text, 'other'::text]))),
   constraint customer_scores_pkey PRIMARY KEY (workspace_id, customer_id)
 );

@@ -222,11 +222,8 @@ export function probabilityAlive(params: BgNbdParams, x: number, tX: number, T: 
 /**
  * E[purchases in (T, T + t] | x, t_x, T] (FHL 2005 eq. 10), t in the time unit:
  *   (a + b + x − 1)/(a − 1) · [1 − ((α + T)/(α + T + t))^(r + x) ₂F₁(r + x, b + x; a + b + x − 1; z)]
- *   / (1 + [x > 0] a/(b + x − 1) · ((α + T)/(α + t_x))^(r + x)),   z = t / (α + T + t).
- * The bracket's product is computed through Euler's transformation as
- *   (1 − z)^(a − 1) ₂F₁(a + b − 1 − r, a − 1; a + b + x − 1; z),
- * which is the same number without the (1 − z)^−(r + x) growth that overflows for large x (lifetimes
- * falls back to this form when scipy returns inf). Undefined at exactly a = 1 (0/0).
+ *   / (1 + [x > 0] a/(b + x − 1) · ((α + T)/(α + t_x))^(r + x)),   z = t / (α + T + t),
+ * whose denominator is 1 / P(alive): it is `expectedPurchasesIfAlive` × `probabilityAlive`.
  */
 export function conditionalExpectedPurchases(
   params: BgNbdParams,
@@ -235,7 +232,19 @@ export function conditionalExpectedPurchases(
   tX: number,
   T: number,
 ): number {
-  checkHistory(x, tX, T);
+  return expectedPurchasesIfAlive(params, t, x, T) * probabilityAlive(params, x, tX, T);
+}
+
+/**
+ * The numerator of eq. 10: expected purchases in (T, T + t] of a customer known to be alive, which
+ * depends on the history only through x and T. The bracket's product is computed through Euler's
+ * transformation as
+ *   (1 − z)^(a − 1) ₂F₁(a + b − 1 − r, a − 1; a + b + x − 1; z),
+ * which is the same number without the (1 − z)^−(r + x) growth that overflows for large x (lifetimes
+ * falls back to this form when scipy returns inf). Undefined at exactly a = 1 (0/0).
+ */
+export function expectedPurchasesIfAlive(params: BgNbdParams, t: number, x: number, T: number): number {
+  checkHistory(x, 0, T);
   if (!(t >= 0)) {
     throw new RangeError(`horizon must be non-negative: ${t}`);
   }
@@ -243,12 +252,7 @@ export function conditionalExpectedPurchases(
   const logOneMinusZ = Math.log((alpha + T) / (alpha + T + t));
   const z = t / (alpha + T + t);
   const scaled = Math.exp((a - 1) * logOneMinusZ) * hyp2f1(a + b - 1 - r, a - 1, a + b + x - 1, z);
-  const numerator = ((a + b + x - 1) / (a - 1)) * (1 - scaled);
-  if (x === 0) {
-    return numerator;
-  }
-  const odds = Math.exp(Math.log(a / (b + x - 1)) + (r + x) * Math.log((alpha + T) / (alpha + tX)));
-  return numerator / (1 + odds);
+  return ((a + b + x - 1) / (a - 1)) * (1 - scaled);
 }
 
 /**

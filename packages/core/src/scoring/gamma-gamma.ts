@@ -11,7 +11,7 @@
 
 import type { ValueAndGradient } from './bfgs.ts';
 import type { BgNbdParams, CustomerHistory } from './bg-nbd.ts';
-import { conditionalExpectedPurchases } from './bg-nbd.ts';
+import { expectedPurchasesIfAlive, probabilityAlive } from './bg-nbd.ts';
 import { type Grouped, groupRows, type Weighted } from './customer-groups.ts';
 import { fitLogParameters } from './fit-log-parameters.ts';
 import type { TimeUnit } from './purchase-periods.ts';
@@ -198,7 +198,8 @@ export type LifetimeValueOptions = {
  * `customer_lifetime_value`: for each month i = 1…months, the BG/NBD expected purchases in that month
  * (the conditional expectation at i months minus at i − 1 months) times the Gamma-Gamma expected spend,
  * discounted by (1 + monthlyDiscountRate)^i, i.e. as if the month's purchases were paid at its end.
- * In the money unit of the Gamma-Gamma fit.
+ * In the money unit of the Gamma-Gamma fit. It is computed as expected spend × P(alive) ×
+ * `discountedPurchasesIfAlive`, the factors scoring computes in SQL (scores.queries.ts).
  */
 export function customerLifetimeValue(
   purchases: BgNbdParams,
@@ -206,15 +207,32 @@ export function customerLifetimeValue(
   customer: CustomerHistory & SpendHistory,
   options: LifetimeValueOptions,
 ): number {
+  const { frequency: x, recency, T, monetaryValue } = customer;
+  return (
+    conditionalExpectedAverageSpend(spend, x, monetaryValue) *
+    probabilityAlive(purchases, x, recency, T) *
+    discountedPurchasesIfAlive(purchases, x, T, options)
+  );
+}
+
+/**
+ * The discounted sum over months of the purchases expected in each of a customer known to be alive:
+ * the part of the lifetime value that depends on the history only through x and T (the conditional
+ * expectation is this numerator times P(alive), which does not depend on the horizon).
+ */
+export function discountedPurchasesIfAlive(
+  purchases: BgNbdParams,
+  x: number,
+  T: number,
+  options: LifetimeValueOptions,
+): number {
   const { months = 12, monthlyDiscountRate = 0.01 } = options;
   const unitsPerMonth = UNITS_PER_MONTH[options.unit];
-  const { frequency: x, recency, T, monetaryValue } = customer;
-  const perPurchase = conditionalExpectedAverageSpend(spend, x, monetaryValue);
   let value = 0;
   let before = 0;
   for (let month = 1; month <= months; month += 1) {
-    const upTo = conditionalExpectedPurchases(purchases, month * unitsPerMonth, x, recency, T);
-    value += (perPurchase * (upTo - before)) / (1 + monthlyDiscountRate) ** month;
+    const upTo = expectedPurchasesIfAlive(purchases, month * unitsPerMonth, x, T);
+    value += (upTo - before) / (1 + monthlyDiscountRate) ** month;
     before = upTo;
   }
   return value;

@@ -3,7 +3,7 @@ import type { Db } from '../db/create-db.ts';
 import { AppError } from '../shared/errors.ts';
 import type { Workspace } from '../workspaces/workspace.ts';
 import { businessDay } from './calendar-day.ts';
-import { type LifetimeModels, lifetimeScores } from './lifetime-scores.ts';
+import { CLV_MONTHS, HORIZON_DAYS, type LifetimeModels, lifetimeScores } from './lifetime-scores.ts';
 import { CLASSIC_RFM_GROUPS } from './rfm-groups.ts';
 import { scoreReasons } from './score-reasons.ts';
 import { type Cutoffs, findScoreOf, findSignalsOf } from './scores.queries.ts';
@@ -34,7 +34,8 @@ export async function getCustomerScores(db: Db, workspace: Workspace, id: number
     return { customer_id: customerId, scored: false as const, tags };
   }
   const cutoffs = run.cutoffs as Cutoffs;
-  const signals = await findSignalsOf(db, ws, scoringClock(workspace.timeZone, now, run.as_of), customerId);
+  const clock = scoringClock(workspace.timeZone, now, run.as_of);
+  const signals = await findSignalsOf(db, ws, clock, customerId, cutoffs.lifetime);
   const explained = explainSignals({
     recent_interaction: signals?.recent_interaction ?? 0,
     active_days_30: signals?.active_days_30 ?? 0,
@@ -63,6 +64,7 @@ export async function getCustomerScores(db: Db, workspace: Workspace, id: number
       r: score.r,
       f: score.f,
       m: score.m,
+      v: score.v,
       group: group ? { code: group.code, names: group.names } : null,
       orders: signals?.orders ?? 0,
       purchase_days: signals?.order_days ?? 0,
@@ -78,10 +80,12 @@ export async function getCustomerScores(db: Db, workspace: Workspace, id: number
             },
     },
     values: {
-      consumption: value('consumption', score.r + score.f + score.m, [
+      consumption: value('consumption', score.r + score.f + score.m + score.v, [
         { input: 'r', value: score.r, contribution: score.r },
         { input: 'f', value: score.f, contribution: score.f },
         { input: 'm', value: score.m, contribution: score.m },
+        // V ranks the expected lifetime value (fen) among buyers; 0 without lifetime models.
+        { input: 'lifetime_value_fen', value: signals?.clv ?? null, contribution: score.v },
       ]),
       interaction: value('interaction', explained.interaction.raw, [
         ...explained.interaction.parts,
@@ -103,10 +107,6 @@ export async function getCustomerScores(db: Db, workspace: Workspace, id: number
     tags,
   };
 }
-
-/** Days ahead the expected purchases look, and months the lifetime value sums. */
-const HORIZON_DAYS = 90;
-const CLV_MONTHS = 12;
 
 function lifetimeOf(
   models: LifetimeModels | null,

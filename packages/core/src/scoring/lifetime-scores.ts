@@ -16,6 +16,10 @@ import {
   type SpendHistory,
 } from './gamma-gamma.ts';
 
+/** Days ahead a profile's expected purchases look, and months a lifetime value sums. */
+export const HORIZON_DAYS = 90;
+export const CLV_MONTHS = 12;
+
 export type LifetimeModels = { readonly purchases: BgNbdParams; readonly spend: GammaGammaParams };
 
 export type LifetimeScores = {

@@ -5,7 +5,13 @@ import { lockWorkspace } from '../workspaces/workspace-locks.queries.ts';
 import { fitLifetimeModels } from './fit-lifetime-models.ts';
 import { runUpkeep } from './maintain-aggregates.ts';
 import { rebuildAggregates } from './rebuild-aggregates.ts';
-import { analyzeScores, findCutoffs, lifetimeSample, writeAllScores } from './scores.queries.ts';
+import {
+  analyzeScores,
+  findCutoffs,
+  findLifetimeFactors,
+  lifetimeSample,
+  writeAllScores,
+} from './scores.queries.ts';
 import { scoringClock } from './scoring-clock.ts';
 import { refreshDerivedTags } from './tags.queries.ts';
 import { findCurrentModel, insertRun, updateRun } from './value-models.queries.ts';
@@ -72,14 +78,16 @@ export async function rescoreWorkspace(
     }
     // Customers a stopped process left queued get their aggregates before the cut-offs read them.
     await runUpkeep(db, workspace, now);
-    await step(0, 'cutoffs');
-    const cutoffs = await findCutoffs(db, ws, clock);
-    await step(0.25, 'lifetime');
-    cutoffs.lifetime = fitLifetimeModels(await lifetimeSample(db, ws, clock, LIFETIME_SAMPLE));
+    // The lifetime models first: the consumption value ranks expected lifetime value too.
+    await step(0, 'lifetime');
+    const lifetime = fitLifetimeModels(await lifetimeSample(db, ws, clock, LIFETIME_SAMPLE));
+    const factors = await findLifetimeFactors(db, ws, clock, lifetime, null);
+    await step(0.1, 'cutoffs');
+    const cutoffs = { ...(await findCutoffs(db, ws, clock, factors)), lifetime };
     await step(0.35, 'scores');
     const { scored, written } = await db.transaction().execute(async (trx) => {
       await lockWorkspace(trx, ws);
-      const run = { runId, modelVersion: model.version, model: model.config, cutoffs };
+      const run = { runId, modelVersion: model.version, model: model.config, cutoffs, factors };
       const { scored, written, total } = await writeAllScores(trx, ws, run, clock);
       cutoffs.total = total;
       await refreshDerivedTags(trx, ws, model.config, { ...clock, modelVersion: model.version }, null);

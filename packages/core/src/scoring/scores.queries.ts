@@ -1,7 +1,8 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { Db } from '../db/create-db.ts';
 import type { ValueModelConfig } from '../db/database.ts';
-import type { LifetimeModels } from './lifetime-scores.ts';
+import { discountedPurchasesIfAlive } from './gamma-gamma.ts';
+import { CLV_MONTHS, type LifetimeModels } from './lifetime-scores.ts';
 import { CLASSIC_RFM_GROUPS } from './rfm-groups.ts';
 import { CONTENT_TERMS, INTERACTION_TERMS, LOG_SCALE, SOCIAL_TERMS } from './value-signals.ts';
 
@@ -12,7 +13,9 @@ import { CONTENT_TERMS, INTERACTION_TERMS, LOG_SCALE, SOCIAL_TERMS } from './val
  * - R, F, M (buyers only) are 1 + the number of quintile cut-offs strictly below the customer's
  *   value — which is exactly rfm-scores.ts's `1 + floor(5 × worse / n)`: the k-th quintile
  *   `percentile_disc(k/5)` lies below v iff at least k·n/5 customers are strictly worse. R ranks
- *   the day of the last purchase, F purchase days, M spend net of refunds.
+ *   the day of the last purchase, F purchase days, M spend net of refunds, and V (when the
+ *   workspace's lifetime models could be fitted) the expected lifetime value.
+ * - Consumption ranks R + F + M + V: what a customer has spent and what they are expected to spend.
  * - Each of the four values is the number of the 99 centile cut-offs strictly below its raw signal,
  *   i.e. floor(100 × worse / n): the share of the workspace the customer is strictly ahead of, in
  *   whole percent (0–99). Equal signals score alike, and people with no signal at all score 0.
@@ -25,6 +28,8 @@ export type Cutoffs = {
   r: number[];
   f: number[];
   m: number[];
+  /** Quintile cut-offs of expected lifetime value among buyers; absent in runs made before it. */
+  v?: number[];
   /** Centile cut-offs over all customers (99 each, ascending). */
   consumption: number[];
   interaction: number[];
@@ -56,29 +61,104 @@ function weighted(terms: Readonly<Record<string, number>>, logOfEach: boolean) {
   );
 }
 
+/**
+ * What scoring needs of the lifetime models to value customers in SQL. A customer's expected
+ * lifetime value is expected spend × P(alive) × the discounted purchases expected of them if alive
+ * (gamma-gamma.ts): the first two are closed forms, written in SQL below; the last needs the
+ * hypergeometric function but depends only on the repeat purchase days x and the age T, so it is
+ * computed here once for each (x, T) the customers scored have.
+ */
+export type LifetimeFactors = {
+  models: LifetimeModels;
+  x: number[];
+  T: number[];
+  discounted: number[];
+};
+
+/** The lifetime factors of every buyer of a workspace (or of `customerIds`); null without models. */
+export async function findLifetimeFactors(
+  db: Db,
+  workspaceId: number,
+  clock: ScoringClock,
+  models: LifetimeModels | null | undefined,
+  customerIds: readonly number[] | null,
+): Promise<LifetimeFactors | null> {
+  if (!models) {
+    return null;
+  }
+  const { rows } = await sql<{ x: number; T: number }>`
+    select distinct order_days - 1 as x, ${clock.today}::int - business_day(first_order_at, ${clock.timeZone}) as "T"
+    from (${statsOf(workspaceId, customerIds)}) cs
+    where orders > 0 and business_day(first_order_at, ${clock.timeZone}) <= ${clock.today}::int`.execute(db);
+  const options = { unit: 'days', months: CLV_MONTHS } as const;
+  return {
+    models,
+    x: rows.map((r) => r.x),
+    T: rows.map((r) => r.T),
+    discounted: rows.map((r) => discountedPurchasesIfAlive(models.purchases, r.x, r.T, options)),
+  };
+}
+
+/** customer_stats of a workspace, or of a few customers one index probe each (see aggregates.queries.ts on "offset 0"). */
+function statsOf(workspaceId: number, customerIds: readonly number[] | null) {
+  return customerIds === null
+    ? sql`select * from customer_stats where workspace_id = ${workspaceId}`
+    : sql`select c.* from unnest(${customerIds}::bigint[]) as k(id) cross join lateral (
+            select * from customer_stats where workspace_id = ${workspaceId} and customer_id = k.id offset 0
+          ) c`;
+}
+
+/**
+ * Expected lifetime value in fen (null for non-buyers and without models) as conditionalExpectedAverageSpend
+ * × probabilityAlive × the factor joined by (x, T), as customerLifetimeValue computes it. The exponent
+ * of P(alive) is capped: exp overflows in SQL where it gives ∞ in JavaScript.
+ */
+function lifetimeValue(factors: LifetimeFactors | null) {
+  if (!factors) {
+    return { value: sql`null::float8`, join: sql`` };
+  }
+  const { r, alpha, a, b } = factors.models.purchases;
+  const { p, q, v } = factors.models.spend;
+  const x = sql`(s.order_days - 1)`;
+  const weight = sql`(${num(p)} * ${x} / (${num(p)} * ${x} + ${num(q - 1)}))`;
+  const mean = sql`case when s.order_days > 1 then (s.net_fen - s.first_day_fen)::float8 / ${x} else 0 end`;
+  const spend = sql`((1 - ${weight}) * ${num((p * v) / (q - 1))} + ${weight} * ${mean})`;
+  const odds = sql`ln(${num(a)} / (${num(b - 1)} + ${x}))
+    + (${num(r)} + ${x}) * ln((${num(alpha)} + (s.today - s.first_day)) / (${num(alpha)} + (s.last_day - s.first_day)))`;
+  const alive = sql`case when s.order_days = 1 then 1 else 1 / (1 + exp(least(700, ${odds}))) end`;
+  return {
+    value: sql`case when s.last_day <= s.today then ${spend} * ${alive} * f.discounted end`,
+    join: sql`left join unnest(${factors.x}::int[], ${factors.T}::int[], ${factors.discounted}::float8[])
+      as f(x, t, discounted) on f.x = s.order_days - 1 and f.t = s.today - s.first_day`,
+  };
+}
+
 /** The raw signals of every customer of a workspace (or of `customerIds`), as of the clock. */
-export function signals(workspaceId: number, clock: ScoringClock, customerIds: readonly number[] | null) {
-  // A few customers are looked up one index probe each (see aggregates.queries.ts on "offset 0").
-  const rows =
-    customerIds === null
-      ? sql`select * from customer_stats where workspace_id = ${workspaceId}`
-      : sql`select c.* from unnest(${customerIds}::bigint[]) as k(id) cross join lateral (
-              select * from customer_stats where workspace_id = ${workspaceId} and customer_id = k.id offset 0
-            ) c`;
+export function signals(
+  workspaceId: number,
+  clock: ScoringClock,
+  customerIds: readonly number[] | null,
+  factors: LifetimeFactors | null,
+) {
+  const clv = lifetimeValue(factors);
   return sql`
-    select *,
+    select s.*,
       ${num(LOG_SCALE)} * ln(1 + ${weighted(INTERACTION_TERMS, false)}) as interaction_raw,
       ${weighted(CONTENT_TERMS, true)} as content_raw,
-      ${num(LOG_SCALE)} * ln(1 + ${weighted(SOCIAL_TERMS, false)}) as social_raw
+      ${num(LOG_SCALE)} * ln(1 + ${weighted(SOCIAL_TERMS, false)}) as social_raw,
+      case when s.orders > 0 then ${clv.value} end as clv
     from (
       select customer_id, orders, first_order_at, last_order_at,
-        business_day(last_order_at, ${clock.timeZone}) as last_day, order_days, net_fen, first_day_fen, shops,
+        business_day(first_order_at, ${clock.timeZone}) as first_day,
+        business_day(last_order_at, ${clock.timeZone}) as last_day, ${clock.today}::int as today,
+        order_days, net_fen, first_day_fen, shops,
         active_days_in(active_mask, last_active_day, ${clock.today}::int, 30) as active_days_30,
         interaction_weight / recency_weight(${clock.asOf.toISOString()}::timestamptz) as recent_interaction,
         messages, checkins, pats_given, questionnaires,
         pats_received, posts, exposure, engagement, shares, referrals
-      from (${rows}) cs
-    ) s`;
+      from (${statsOf(workspaceId, customerIds)}) cs
+    ) s
+    ${clv.join}`;
 }
 
 /** Negated and reversed, as `strictly_below` takes them. */
@@ -86,29 +166,52 @@ function negated(cutoffs: readonly number[]) {
   return sql`${cutoffs.map((c) => -c).reverse()}::float8[]`;
 }
 
-function rfmOf(c: Pick<Cutoffs, 'r' | 'f' | 'm'>) {
+function rfmOf(c: Pick<Cutoffs, 'r' | 'f' | 'm' | 'v'>) {
+  const v = c.v
+    ? sql`case when clv is not null then 1 + strictly_below(clv, ${negated(c.v)}) else 0 end`
+    : sql`0`;
   return sql`
     case when orders > 0 then 1 + strictly_below(last_day, ${negated(c.r)}) else 0 end as r,
     case when orders > 0 then 1 + strictly_below(order_days, ${negated(c.f)}) else 0 end as f,
-    case when orders > 0 then 1 + strictly_below(net_fen, ${negated(c.m)}) else 0 end as m`;
+    case when orders > 0 then 1 + strictly_below(net_fen, ${negated(c.m)}) else 0 end as m,
+    ${v} as v`;
 }
 
-type NullableArrays = { [K in keyof Cutoffs]: Cutoffs[K] extends number[] ? number[] | null : Cutoffs[K] };
+type NullableArrays = {
+  [K in keyof Cutoffs]-?: NonNullable<Cutoffs[K]> extends number[] ? number[] | null : Cutoffs[K];
+};
 
-/** Finds the cut-offs of a workspace as of the clock; totals are filled in by `bandCutoffs`. */
-export async function findCutoffs(db: Db, workspaceId: number, clock: ScoringClock): Promise<Cutoffs> {
-  const { rows } = await sql<Pick<NullableArrays, 'r' | 'f' | 'm' | 'interaction' | 'content' | 'social'>>`
+/**
+ * Finds the cut-offs of a workspace as of the clock, its customers valued with `factors`; the bands'
+ * totals are filled in by writeAllScores and the models by the caller.
+ */
+export async function findCutoffs(
+  db: Db,
+  workspaceId: number,
+  clock: ScoringClock,
+  factors: LifetimeFactors | null,
+): Promise<Cutoffs> {
+  const all = signals(workspaceId, clock, null, factors);
+  const { rows } = await sql<
+    Pick<NullableArrays, 'r' | 'f' | 'm' | 'v' | 'interaction' | 'content' | 'social'>
+  >`
     select
       percentile_disc(${QUINTILES}::float8[]) within group (order by last_day) filter (where orders > 0) as r,
       percentile_disc(${QUINTILES}::float8[]) within group (order by order_days) filter (where orders > 0) as f,
       percentile_disc(${QUINTILES}::float8[]) within group (order by net_fen) filter (where orders > 0) as m,
+      percentile_disc(${QUINTILES}::float8[]) within group (order by clv) filter (where clv is not null) as v,
       percentile_disc(${CENTILES}::float8[]) within group (order by interaction_raw) as interaction,
       percentile_disc(${CENTILES}::float8[]) within group (order by content_raw) as content,
       percentile_disc(${CENTILES}::float8[]) within group (order by social_raw) as social
-    from (${signals(workspaceId, clock, null)}) s`.execute(db);
+    from (${all}) s`.execute(db);
   const first = rows[0];
-  const rfm = { r: numbers(first?.r), f: numbers(first?.f), m: numbers(first?.m) };
-  // Consumption ranks R + F + M, which needs the quintiles first: a second pass.
+  const rfm = {
+    r: numbers(first?.r),
+    f: numbers(first?.f),
+    m: numbers(first?.m),
+    ...(factors ? { v: numbers(first?.v) } : {}),
+  };
+  // Consumption ranks R + F + M + V, which needs the quintiles first: a second pass.
   const { rows: second } = await sql<{
     consumption: number[] | null;
     buyers: number;
@@ -116,10 +219,10 @@ export async function findCutoffs(db: Db, workspaceId: number, clock: ScoringClo
     f: number;
     m: number;
   }>`
-    select percentile_disc(${CENTILES}::float8[]) within group (order by r + f + m) as consumption,
+    select percentile_disc(${CENTILES}::float8[]) within group (order by r + f + m + v) as consumption,
       count(*) filter (where orders > 0)::int as buyers,
       coalesce(sum(r), 0)::int as r, coalesce(sum(f), 0)::int as f, coalesce(sum(m), 0)::int as m
-    from (select orders, ${rfmOf(rfm)} from (${signals(workspaceId, clock, null)}) s) q`.execute(db);
+    from (select orders, ${rfmOf(rfm)} from (${all}) s) q`.execute(db);
   const totals = second[0];
   return {
     ...rfm,
@@ -168,7 +271,7 @@ function scoreValues(
   const w = model.weights;
   return sql`
     select ${workspaceId}::bigint as workspace_id, customer_id, ${run.runId}::bigint as run_id,
-      ${run.modelVersion}::int as model_version, r, f, m, rfm_group,
+      ${run.modelVersion}::int as model_version, r, f, m, v, rfm_group,
       consumption, interaction, content, social, total, koc,
       koc >= ${model.koc.min_score}::float8 and koc - consumption >= ${model.koc.min_lead_over_consumption}::float8
         as koc_candidate,
@@ -178,12 +281,12 @@ function scoreValues(
                  + ${w.content}::float8 * content + ${w.social}::float8 * social)::real as total,
         ((content + social) / 2.0)::real as koc
       from (
-        select customer_id, r, f, m, ${groupOf(c)} as rfm_group,
-          strictly_below(r + f + m, ${negated(c.consumption)}) as consumption,
+        select customer_id, r, f, m, v, ${groupOf(c)} as rfm_group,
+          strictly_below(r + f + m + v, ${negated(c.consumption)}) as consumption,
           strictly_below(interaction_raw, ${negated(c.interaction)}) as interaction,
           strictly_below(content_raw, ${negated(c.content)}) as content,
           strictly_below(social_raw, ${negated(c.social)}) as social
-        from (select *, ${rfmOf(c)} from (${signals(workspaceId, clock, customerIds)}) s offset 0) q
+        from (select *, ${rfmOf(c)} from (${signals(workspaceId, clock, customerIds, run.factors)}) s offset 0) q
         offset 0
       ) v
       offset 0
@@ -196,6 +299,7 @@ const VALUES = [
   'r',
   'f',
   'm',
+  'v',
   'rfm_group',
   'consumption',
   'interaction',
@@ -234,7 +338,14 @@ function upsertScores(
     where ${changed}`;
 }
 
-export type ScoreRun = { runId: number; modelVersion: number; model: ValueModelConfig; cutoffs: Cutoffs };
+export type ScoreRun = {
+  runId: number;
+  modelVersion: number;
+  model: ValueModelConfig;
+  cutoffs: Cutoffs;
+  /** The lifetime factors of the customers scored (findLifetimeFactors with cutoffs.lifetime). */
+  factors: LifetimeFactors | null;
+};
 
 /**
  * Scores every customer of a workspace (a full run) and returns the bands' cut-offs, found among
@@ -283,20 +394,24 @@ export async function writeAllScores(db: Db, workspaceId: number, run: ScoreRun,
   };
 }
 
-/** Rescores a few customers against the cut-offs of the last run (after their events arrived). */
+/**
+ * Rescores a few customers against the cut-offs and lifetime models of the last run (after their
+ * events arrived).
+ */
 export async function writeScoresOf(
   db: Db,
   workspaceId: number,
-  run: ScoreRun,
+  run: Omit<ScoreRun, 'factors'>,
   clock: ScoringClock,
   customerIds: readonly number[],
 ) {
   if (customerIds.length === 0) {
     return;
   }
-  const { total } = run.cutoffs;
+  const { total, lifetime } = run.cutoffs;
+  const factors = await findLifetimeFactors(db, workspaceId, clock, lifetime, customerIds);
   await upsertScores(
-    scoreValues(workspaceId, run, clock, customerIds),
+    scoreValues(workspaceId, { ...run, factors }, clock, customerIds),
     sql`${total.super_user}::real`,
     sql`${total.second_tier}::real`,
   ).execute(db);
@@ -331,11 +446,20 @@ type SignalRow = {
   engagement: number;
   shares: number;
   referrals: number;
+  clv: number | null;
 };
 
-export async function findSignalsOf(db: Db, workspaceId: number, clock: ScoringClock, customerId: number) {
-  const { rows } =
-    await sql<SignalRow>`select * from (${signals(workspaceId, clock, [customerId])}) s`.execute(db);
+/** One customer's signals, valued with the lifetime models of `lifetime` (a run's cut-offs). */
+export async function findSignalsOf(
+  db: Db,
+  workspaceId: number,
+  clock: ScoringClock,
+  customerId: number,
+  lifetime: LifetimeModels | null,
+) {
+  const factors = await findLifetimeFactors(db, workspaceId, clock, lifetime, [customerId]);
+  const { rows } = await sql<SignalRow>`
+    select * from (${signals(workspaceId, clock, [customerId], factors)}) s`.execute(db);
   return rows[0];
 }
 
