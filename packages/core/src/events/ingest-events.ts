@@ -6,10 +6,8 @@ import { regroupClosure } from '../identities/regroup-closure.ts';
 import { resolveIdentities } from '../identities/resolve-identities.ts';
 import { type OrderChange, upsertOrders } from '../orders/orders.queries.ts';
 import { foldBatch, runUpkeep } from '../scoring/maintain-aggregates.ts';
-import { AppError } from '../shared/errors.ts';
 import type { Workspace } from '../workspaces/workspace.ts';
 import { lockWorkspaceIngest } from '../workspaces/workspace-locks.queries.ts';
-import { MAX_BATCH } from './event.schema.ts';
 import {
   eventKey,
   findStoredEvents,
@@ -19,6 +17,7 @@ import {
 } from './events.queries.ts';
 import { prepareBatchBody, prepareInPlace } from './prepare-batch.ts';
 import type { FieldError, PreparedEvent, PrepareResult } from './prepare-event.ts';
+import { checkBatchSize } from './read-event-batch.ts';
 
 /** What happened to each event of a batch, in the batch's order. */
 export type EventOutcome =
@@ -61,9 +60,7 @@ export async function ingestEvents(
   options: IngestOptions = {},
 ): Promise<EventOutcome[]> {
   const now = options.now ?? new Date();
-  if (raws.length > MAX_BATCH) {
-    throw new AppError('batch_too_large', `a batch holds at most ${MAX_BATCH} events, got ${raws.length}`);
-  }
+  checkBatchSize(raws.length);
   return storeBatch(db, workspace, prepareInPlace(raws, workspace.keys.hmacKey, now), now, options);
 }
 

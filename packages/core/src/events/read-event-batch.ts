@@ -17,8 +17,13 @@ export function readEventBatch(text: string): unknown[] {
     throw new AppError('invalid_request', 'body is not valid JSON');
   }
   const { events } = parseInput(BatchSchema, json);
-  if (events.length > MAX_BATCH) {
-    throw new AppError('batch_too_large', `a batch holds at most ${MAX_BATCH} events, got ${events.length}`);
-  }
+  checkBatchSize(events.length);
   return events;
+}
+
+/** Refuses a batch of more than MAX_BATCH events whole. */
+export function checkBatchSize(count: number): void {
+  if (count > MAX_BATCH) {
+    throw new AppError('batch_too_large', `a batch holds at most ${MAX_BATCH} events, got ${count}`);
+  }
 }

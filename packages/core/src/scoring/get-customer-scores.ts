@@ -2,8 +2,14 @@ import { resolveCustomerId } from '../customers/customers.queries.ts';
 import type { Db } from '../db/create-db.ts';
 import { AppError } from '../shared/errors.ts';
 import type { Workspace } from '../workspaces/workspace.ts';
-import { businessDay } from './calendar-day.ts';
-import { CLV_MONTHS, HORIZON_DAYS, type LifetimeModels, lifetimeScores } from './lifetime-scores.ts';
+import {
+  type BuyerAggregates,
+  buyerHistory,
+  CLV_MONTHS,
+  HORIZON_DAYS,
+  type LifetimeModels,
+  lifetimeScores,
+} from './lifetime-scores.ts';
 import { CLASSIC_RFM_GROUPS } from './rfm-groups.ts';
 import { scoreReasons } from './score-reasons.ts';
 import { type Cutoffs, findScoreOf, findSignalsOf } from './scores.queries.ts';
@@ -108,34 +114,26 @@ export async function getCustomerScores(db: Db, workspace: Workspace, id: number
   };
 }
 
+/** A customer's aggregates as scoring reads them: buyers' purchase times are set. */
+type Aggregates = Omit<BuyerAggregates, 'first_order_at' | 'last_order_at'> & {
+  orders: number;
+  first_order_at: Date | null;
+  last_order_at: Date | null;
+};
+
 function lifetimeOf(
   models: LifetimeModels | null,
-  signals:
-    | {
-        orders: number;
-        order_days: number;
-        net_fen: number;
-        first_day_fen: number;
-        first_order_at: Date | null;
-        last_order_at: Date | null;
-      }
-    | undefined,
+  signals: Aggregates | undefined,
   timeZone: string,
   now: Date,
 ) {
-  if (!models || !signals || signals.orders === 0 || !signals.first_order_at || !signals.last_order_at) {
+  const { first_order_at, last_order_at } = signals ?? {};
+  if (!models || !signals || signals.orders === 0 || !first_order_at || !last_order_at) {
     return null;
   }
-  const first = businessDay(signals.first_order_at, timeZone);
-  const frequency = signals.order_days - 1;
   const scores = lifetimeScores(
     models,
-    {
-      frequency,
-      recency: businessDay(signals.last_order_at, timeZone) - first,
-      T: businessDay(now, timeZone) - first,
-      monetaryValue: frequency > 0 ? (signals.net_fen - signals.first_day_fen) / frequency : 0,
-    },
+    buyerHistory({ ...signals, first_order_at, last_order_at }, timeZone, now),
     { unit: 'days', horizon: HORIZON_DAYS, months: CLV_MONTHS },
   );
   return {

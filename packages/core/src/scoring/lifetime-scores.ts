@@ -8,6 +8,7 @@ import {
   conditionalExpectedPurchases,
   probabilityAlive,
 } from './bg-nbd.ts';
+import { businessDay } from './calendar-day.ts';
 import {
   conditionalExpectedAverageSpend,
   customerLifetimeValue,
@@ -32,6 +33,34 @@ export type LifetimeScores = {
   /** Discounted expected spend over `months` months, money units. */
   readonly lifetimeValue: number;
 };
+
+/** What the lifetime models read of a buyer's aggregates (customer_stats). */
+export type BuyerAggregates = {
+  order_days: number;
+  net_fen: number;
+  first_day_fen: number;
+  first_order_at: Date;
+  last_order_at: Date;
+};
+
+/**
+ * A buyer's lifetime summary in business days as of `now`: repeat purchase days, age at the last
+ * purchase and now, and the mean spend of the repeat days (lifetimeSample reads the same in SQL).
+ */
+export function buyerHistory(
+  s: BuyerAggregates,
+  timeZone: string,
+  now: Date,
+): CustomerHistory & SpendHistory {
+  const first = businessDay(s.first_order_at, timeZone);
+  const frequency = s.order_days - 1;
+  return {
+    frequency,
+    recency: businessDay(s.last_order_at, timeZone) - first,
+    T: businessDay(now, timeZone) - first,
+    monetaryValue: frequency > 0 ? (s.net_fen - s.first_day_fen) / frequency : 0,
+  };
+}
 
 export function lifetimeScores(
   models: LifetimeModels,
