@@ -2,6 +2,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database.ts';
+import { emptyClusterImage, isEmptyDataDir } from './pglite-image.ts';
 
 export type Engine = 'pglite' | 'postgres';
 
@@ -58,6 +59,7 @@ export async function createDb(options: {
   }
   const pglite = await PGlite.create(options.dataDir, {
     parsers: { [INT8]: parseInt8, [INT8_ARRAY]: parseInt8Array },
+    ...(isEmptyDataDir(options.dataDir) ? { loadDataDir: await emptyClusterImage() } : {}),
   });
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
   return { db, engine: 'pglite', close: () => db.destroy(), pglite };

@@ -9,6 +9,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { DbHandle } from '../db/create-db.ts';
 import { generateDemoEvents } from '../demo/generate-demo.ts';
 import { ingestEvents } from '../events/ingest-events.ts';
+import { compileFilter, filterContext } from '../segments/compile-filter.ts';
+import { type Filter, parseFilter } from '../segments/filter.schema.ts';
+import { findMatchingIds } from '../segments/segments.queries.ts';
 import { decrypt } from '../shared/crypto.ts';
 import { paid, phone } from '../testing/events.ts';
 import { createTestDb, createTestWorkspace } from '../testing/test-db.ts';
@@ -115,6 +118,23 @@ describe('the lifetime value in consumption', () => {
       const worse = raw.filter((x) => x < raw[i]!).length;
       expect(s.consumption).toBe(Math.floor((100 * worse) / raw.length));
     });
+  });
+
+  test('segment filters select on V', async () => {
+    const matching = async (filter: Filter) =>
+      findMatchingIds(
+        h.db,
+        ws.id,
+        compileFilter(parseFilter(filter).ok ? filter : { any: [] }, filterContext(ws, END)),
+      );
+    const stored = [...(await scores()).values()];
+    for (const v of [0, 1, 5]) {
+      const expected = stored.filter((s) => s.v === v).map((s) => s.customer_id);
+      expect(expected.length).toBeGreaterThan(0);
+      expect(await matching({ field: 'scores.v', op: '=', value: v })).toEqual(
+        expected.sort((a, b) => a - b),
+      );
+    }
   });
 
   test('a new order revalues the customer against the run, and the explanation shows it', async () => {

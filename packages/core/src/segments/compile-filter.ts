@@ -60,6 +60,7 @@ const SQL_TYPE: Readonly<Record<FieldName, string>> = {
   'scores.r': 'int',
   'scores.f': 'int',
   'scores.m': 'int',
+  'scores.v': 'int',
   'scores.rfm_group': 'text',
   'scores.consumption': 'int',
   'scores.interaction': 'int',

@@ -43,6 +43,7 @@ const RANGES: Partial<Record<FieldName, readonly [number, number]>> = {
   'scores.r': [0, 5],
   'scores.f': [0, 5],
   'scores.m': [0, 5],
+  'scores.v': [0, 5],
   'scores.consumption': [0, 99],
   'scores.interaction': [0, 99],
   'scores.content': [0, 99],

@@ -53,6 +53,10 @@ export const FIELDS = {
   'scores.r': { type: 'integer', doc: 'RFM recency score 1–5 (0: never bought)' },
   'scores.f': { type: 'integer', doc: 'RFM frequency score 1–5 (0: never bought)' },
   'scores.m': { type: 'integer', doc: 'RFM monetary score 1–5 (0: never bought)' },
+  'scores.v': {
+    type: 'integer',
+    doc: 'lifetime value score 1–5: quintile of expected 12-month CLV (0: never bought, or too few buyers to fit)',
+  },
   'scores.rfm_group': { type: 'text', doc: 'RFM group code (important_value, …; none: never bought)' },
   'scores.consumption': { type: 'integer', doc: 'consumption value 0–99' },
   'scores.interaction': { type: 'integer', doc: 'interaction value 0–99' },
