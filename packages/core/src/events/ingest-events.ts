@@ -5,7 +5,7 @@ import { insertConflict } from '../identities/identities.queries.ts';
 import { regroupClosure } from '../identities/regroup-closure.ts';
 import { resolveIdentities } from '../identities/resolve-identities.ts';
 import { type OrderChange, upsertOrders } from '../orders/orders.queries.ts';
-import { foldBatch, runUpkeep } from '../scoring/maintain-aggregates.ts';
+import { foldBatch, upkeepAfterCommit } from '../scoring/maintain-aggregates.ts';
 import type { Workspace } from '../workspaces/workspace.ts';
 import { lockWorkspaceIngest } from '../workspaces/workspace-locks.queries.ts';
 import {
@@ -38,6 +38,12 @@ export type IngestOptions = {
    * (`rebuildAggregates`): the batches then skip keeping them, which is most of their cost.
    */
   deferAggregates?: boolean;
+  /**
+   * True for a caller that runs the upkeep itself (`upkeepAfterCommit`) every few batches, as an import
+   * does: the batch's customers are queued in its transaction as always, but not refreshed when
+   * it commits, so a customer named by several batches is refreshed once for all of them.
+   */
+  queueUpkeepOnly?: boolean;
   /**
    * True when the caller knows none of the events can be stored yet (a load into a workspace it
    * has just created): the lookup of resends is skipped. A wrong guess costs a retry, never a
@@ -193,11 +199,8 @@ async function storeBatch(
     }
     return store(true);
   });
-  if (queued) {
-    // The events are committed: a failed upkeep loses nothing, its queue is taken by the next one.
-    await runUpkeep(db, workspace, now).catch((error: unknown) => {
-      console.error(`upkeep of workspace ${workspace.slug} deferred to the next batch: ${String(error)}`);
-    });
+  if (queued && !options.queueUpkeepOnly) {
+    await upkeepAfterCommit(db, workspace, now);
   }
   return outcomes;
 }

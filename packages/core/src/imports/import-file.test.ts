@@ -137,6 +137,29 @@ describe('importFile', () => {
       'taobao_nick:张三',
       'wecom_external_userid:wmZhangSan',
     ]);
+    // The import ran the upkeep it queued: the profile's aggregates and channel tags are current.
+    const stats = await h.db
+      .selectFrom('customer_stats')
+      .select(['orders', 'net_fen'])
+      .where('workspace_id', '=', ws.id)
+      .where('customer_id', '=', order.customer_id)
+      .executeTakeFirstOrThrow();
+    expect(stats).toEqual({ orders: 2, net_fen: 15900 + 2890 });
+    const tags = await h.db
+      .selectFrom('customer_tags')
+      .select('tag')
+      .where('workspace_id', '=', ws.id)
+      .where('customer_id', '=', order.customer_id)
+      .where('tag', 'like', 'shop:%')
+      .orderBy('tag')
+      .execute();
+    expect(tags.map((t) => t.tag)).toEqual(['shop:jd', 'shop:taobao']);
+    const queued = await h.db
+      .selectFrom('upkeep_queue')
+      .select('customer_ids')
+      .where('workspace_id', '=', ws.id)
+      .execute();
+    expect(queued).toEqual([]);
 
     const report = await getImportProblems(h.db, ws, taobao.id, { limit: 10 });
     expect(report.problems).toEqual([

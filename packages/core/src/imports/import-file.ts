@@ -3,6 +3,7 @@ import type { ImportSummary, OrderItem } from '../db/database.ts';
 import type { EventInput } from '../events/event.schema.ts';
 import { ingestEvents } from '../events/ingest-events.ts';
 import { prepareEvent } from '../events/prepare-event.ts';
+import { upkeepAfterCommit } from '../scoring/maintain-aggregates.ts';
 import { AppError } from '../shared/errors.ts';
 import type { Workspace } from '../workspaces/workspace.ts';
 import { attachOrderItems } from './attach-order-items.ts';
@@ -50,6 +51,14 @@ export type ImportResult = {
 
 const BATCH = 1000;
 const PROBLEM_CHUNK = 500;
+/**
+ * The aggregates, tags and scores of the customers an import touched are refreshed once per this
+ * many batches (and when it ends) rather than after each: the upkeep's statements cost the same
+ * for one batch's customers as for twenty's, and a buyer in several batches is refreshed once
+ * (200,000 Taobao rows into PostgreSQL: 4,011 → 4,905 rows/s). Profiles lag the import by at most
+ * this many batches; a live event's own upkeep takes the import's queue along with its own.
+ */
+const UPKEEP_EVERY = 20;
 /** How often a running import writes its progress (and heartbeat) to its row. */
 const REPORT_EVERY_MS = 1000;
 /** Reasons are counted for the summary; past this many distinct ones the rest are "other". */
@@ -240,8 +249,11 @@ class ImportRun {
           this.#db,
           this.#workspace,
           batch.map((b) => b.event),
-          { now },
+          { now, queueUpkeepOnly: true },
         );
+    if (!this.#dryRun && ++this.#sent % UPKEEP_EVERY === 0) {
+      await upkeepAfterCommit(this.#db, this.#workspace, now);
+    }
     const events = this.summary.events!;
     outcomes.forEach((outcome, n) => {
       events[outcome.status] = (events[outcome.status] ?? 0) + 1;
@@ -264,6 +276,8 @@ class ImportRun {
   }
 
   #inFlight: Promise<void> = Promise.resolve();
+  /** Batches stored, to run the upkeep every UPKEEP_EVERY of them. */
+  #sent = 0;
 
   /** Waits for the batch being stored, then starts storing the next one without waiting for it. */
   async sendInBackground(): Promise<void> {
@@ -282,6 +296,9 @@ class ImportRun {
     }
     await this.#storeItems();
     await insertProblems(this.#db, this.#workspace.id, this.#id, this.#problems.splice(0));
+    if (!this.#dryRun) {
+      await upkeepAfterCommit(this.#db, this.#workspace, new Date());
+    }
   }
 
   /** One upsert per order: a statement may not touch a row twice, and an order's rows may be split. */

@@ -101,6 +101,16 @@ export async function runUpkeep(db: Db, workspace: Workspace, now = new Date()) 
 }
 
 /**
+ * The upkeep once events are committed: a failure loses nothing (the queue rows stay, taken by the
+ * next upkeep), so it is logged, not thrown at a caller whose events are stored.
+ */
+export async function upkeepAfterCommit(db: Db, workspace: Workspace, now: Date): Promise<void> {
+  await runUpkeep(db, workspace, now).catch((error: unknown) => {
+    console.error(`upkeep of workspace ${workspace.slug} deferred to the next batch: ${String(error)}`);
+  });
+}
+
+/**
  * Brings the aggregates, scores and tags of every queued customer up to date, in the caller's
  * transaction, which holds the upkeep lock: activity first (takeUpkeep), then each part re-read
  * only for the customers whose events can change it (orders for buyers, received pats for the

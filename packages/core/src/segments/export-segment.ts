@@ -1,6 +1,5 @@
 import { once } from 'node:events';
 import { PassThrough, Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
 import { insertAudit } from '../audit/audit.queries.ts';
 import type { Db } from '../db/create-db.ts';
 import { AppError } from '../shared/errors.ts';
@@ -169,6 +168,8 @@ function csvStream(pages: AsyncGenerator<SegmentCustomerRow[]>): ReadableStream<
 function xlsxStream(pages: AsyncGenerator<SegmentCustomerRow[]>): ReadableStream<Uint8Array> {
   const out = new PassThrough();
   const write = async () => {
+    // Loaded on first use: exceljs adds ≈ 20 MiB to a process, which CSV never needs.
+    const { default: ExcelJS } = await import('exceljs');
     const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
       stream: out,
       useSharedStrings: false,
