@@ -11,8 +11,7 @@ import { PGlite } from '@electric-sql/pglite';
  *
  * The image is made once per PGlite version (at `npm install`, or by the first process that
  * needs it) and kept in `node_modules/.cache/hatchery`; a process that cannot write there keeps
- * it in memory. Clusters made by one initdb differ only in their system identifier, which nothing
- * here reads.
+ * it in memory. Copies of one cluster share its system identifier, which nothing here reads.
  */
 let image: Promise<Blob> | undefined;
 
@@ -23,7 +22,7 @@ export function emptyClusterImage(): Promise<Blob> {
 
 /** Whether a PGlite data directory holds no cluster yet (PGlite refuses to unpack over one). */
 export function isEmptyDataDir(dataDir: string): boolean {
-  return dataDir === 'memory://' || !existsSync(join(dataDir, 'PG_VERSION'));
+  return dataDir.startsWith('memory://') || !existsSync(join(dataDir, 'PG_VERSION'));
 }
 
 async function readOrMake(): Promise<Blob> {
@@ -40,10 +39,12 @@ async function readOrMake(): Promise<Blob> {
     const partial = `${file}.${process.pid}`;
     writeFileSync(partial, new Uint8Array(await made.arrayBuffer()));
     renameSync(partial, file);
+    // Read from the file when needed, rather than held in this process's memory.
+    return openAsBlob(file);
   } catch (error) {
     console.warn(`PGlite cluster image not cached, made again by the next process: ${String(error)}`);
+    return made;
   }
-  return made;
 }
 
 /** `node_modules/.cache/hatchery/pglite-<version>.tar`, beside the installed PGlite. */
