@@ -115,7 +115,7 @@ with plain as (
     ${d(20)} * ln(1 + ${d(1)} * (interaction_weight / ${recencyWeight(String(asOfEpoch))})
       + ${d(2)} * active_days_30 + ${d(2)} * 0) as interaction_raw,
     ${d(10)} * ln(1 + posts) + ${d(5)} * ln(1 + engagement) + ${d(2)} * ln(1 + 0) as content_raw,
-    ${d(20)} * ln(1 + ${d(1)} * shares + ${d(5)} * referrals) as social_raw
+    ${d(20)} * ln(1 + ${d(1)} * shares + ${d(5)} * referrals + ${d(0.0005)} * 0) as social_raw
   from valued p
 ), c1 as (
   select

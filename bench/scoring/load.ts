@@ -11,7 +11,8 @@ import { sql } from 'kysely';
  * - events, one per generated row, ids in file order: 1 order → order.paid (shop tmall), 2 chat →
  *   message.sent, 3 reaction → pat (with no target: the generator names nobody), 4 check-in →
  *   checkin, 5 share → share, 6 content post → content.published plus its content.metrics
- *   (likes = the generated amount), 7 referral → referral; so 50M rows make 54M events;
+ *   (likes = the generated amount), 7 referral → referral (naming a masked phone: nobody is
+ *   brought); so 50M rows make 54M events;
  * - orders (one paid order per order event, amount in cents taken as fen) and contents
  *   (engagement = likes, exposure 0), as upsertOrders and foldContents would have folded them.
  *

@@ -252,7 +252,7 @@ function ValueExplanation({ name, value }: { name: ValueName; value: ValueExplai
             dataIndex: 'value',
             align: 'right',
             render: (v: number | null, part: { input: string }) =>
-              v === null ? '—' : part.input === 'lifetime_value_fen' ? yuan(Math.round(v)) : amount(v),
+              v === null ? '—' : part.input.endsWith('_fen') ? yuan(Math.round(v)) : amount(v),
           },
           {
             title: t('scores.inputContribution'),

@@ -228,6 +228,9 @@ export interface CustomerStatsTable {
   questionnaires: number;
   shares: number;
   referrals: number;
+  /** People this customer brought (first referral to name them) and their net spend since. */
+  brought_people: number;
+  brought_fen: number;
   posts: number;
   exposure: number;
   engagement: number;

@@ -9,6 +9,7 @@ import * as m0006 from './migrations/0006-segments.ts';
 import * as m0007 from './migrations/0007-api-key-usage.ts';
 import * as m0008 from './migrations/0008-upkeep-queue.ts';
 import * as m0009 from './migrations/0009-lifetime-value-score.ts';
+import * as m0010 from './migrations/0010-people-brought.ts';
 
 /** Forward-only: a landed migration is never edited; a change is a new file added here. */
 const migrations: Record<string, Migration> = {
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '0007-api-key-usage': m0007,
   '0008-upkeep-queue': m0008,
   '0009-lifetime-value-score': m0009,
+  '0010-people-brought': m0010,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -105,6 +105,8 @@ create table customer_stats (
   interaction_weight double precision not null default 0,
   active_mask bigint not null default 0,
   last_active_day integer,
+  brought_people integer not null default 0,
+  brought_fen bigint not null default 0,
   constraint customer_stats_pkey PRIMARY KEY (workspace_id, customer_id)
 );
 
@@ -381,6 +383,7 @@ CREATE INDEX customer_scores_koc ON customer_scores USING btree (workspace_id, k
 CREATE INDEX customer_scores_total ON customer_scores USING btree (workspace_id, total DESC, customer_id);
 CREATE INDEX customer_tags_tag ON customer_tags USING btree (workspace_id, tag, customer_id);
 CREATE INDEX events_customer_time ON events USING btree (workspace_id, customer_id, occurred_at DESC, id DESC);
+CREATE INDEX events_invitee ON events USING btree (workspace_id, ((properties #>> '{invitee,key}'::text[]))) WHERE (kind = 'referral'::text);
 CREATE INDEX events_named_person ON events USING btree (workspace_id, ((properties #>> '{target,key}'::text[]))) WHERE (kind = 'pat'::text);
 CREATE INDEX identities_customer ON identities USING btree (workspace_id, customer_id);
 CREATE INDEX identity_moves_from ON identity_moves USING btree (workspace_id, from_customer_id);

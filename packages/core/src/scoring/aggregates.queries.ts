@@ -6,9 +6,10 @@ import type { Db } from '../db/create-db.ts';
  *
  * Activity counters are sums, so a batch's events are *added* to them (the queue's fold,
  * upkeep.queries.ts); the same expression over all of a customer's events gives the same numbers,
- * which is what a merge or an undo needs when events change hands. Purchase, content and
- * received-pat columns are re-read from their own small tables (refreshDerived): a customer has
- * few orders and contents, and metrics are snapshots that cannot be added up.
+ * which is what a merge or an undo needs when events change hands. Purchase, content,
+ * received-pat and people-brought columns are re-read from their own small sets of rows
+ * (refreshDerived): a customer has few orders, contents and referrals, metrics are snapshots that
+ * cannot be added up, and who brought whom depends on other people's referrals.
  */
 
 /** Kinds that make a day an active day in the communities. */
@@ -219,7 +220,94 @@ export async function refreshPatsReceived(
     on conflict (workspace_id, customer_id) do update set pats_received = excluded.pats_received`.execute(db);
 }
 
-/** All three re-reads: after merges and undos, and for a rebuild (`customerIds` null: everyone). */
+/**
+ * Re-reads whom `customerIds` (all when null) brought. A person is brought by whoever named one of
+ * their identities in the earliest referral (first touch; ties by event id), and never by
+ * themselves; what they brought is that person's net spend on orders paid since that referral
+ * (a long-standing customer invited again was not brought by the invitation).
+ */
+export async function refreshBrought(db: Db, workspaceId: number, customerIds: readonly number[] | null) {
+  if (customerIds !== null && customerIds.length === 0) {
+    return;
+  }
+  const ws = workspaceId;
+  const referral = sql`select id, customer_id, occurred_at, properties #>> '{invitee,key}' as key from events`;
+  const referrals =
+    customerIds === null
+      ? sql`${referral} where workspace_id = ${ws} and kind = 'referral'`
+      : sql`select e.* from unnest(${customerIds}::bigint[]) as k(id) cross join lateral (
+          ${referral} where workspace_id = ${ws} and customer_id = k.id and kind = 'referral' offset 0
+        ) e`;
+  await sql`
+    update customer_stats set brought_people = 0, brought_fen = 0
+    where workspace_id = ${ws} and brought_people <> 0
+      ${customerIds === null ? sql`` : sql`and customer_id = any(${customerIds}::bigint[])`}`.execute(db);
+  await sql`
+    with named as materialized (
+      select r.id, r.customer_id as referrer, r.occurred_at, i.customer_id as invitee
+      from (${referrals}) r cross join lateral (
+        select customer_id from identities
+        where workspace_id = ${ws} and value_hash = decode(r.key, 'hex') offset 0
+      ) i
+      where r.key is not null and i.customer_id <> r.customer_id
+    ), credited as materialized (
+      select n.* from named n
+      where not exists (
+        select 1 from identities j cross join lateral (
+          select 1 from events e
+          where e.workspace_id = ${ws} and e.kind = 'referral'
+            and e.properties #>> '{invitee,key}' = encode(j.value_hash, 'hex')
+            and e.customer_id <> n.invitee and (e.occurred_at, e.id) < (n.occurred_at, n.id)
+          offset 0
+        ) earlier
+        where j.workspace_id = ${ws} and j.customer_id = n.invitee
+      )
+    )
+    insert into customer_stats as s (workspace_id, customer_id, brought_people, brought_fen)
+    select ${ws}, c.referrer, count(*)::int, coalesce(sum(o.net_fen), 0)::bigint
+    from credited c left join lateral (
+      select greatest(0, sum(paid_fen - least(refunded_fen, paid_fen))) as net_fen from orders
+      where workspace_id = ${ws} and customer_id = c.invitee and paid_at >= c.occurred_at and status <> 'refunded'
+      offset 0
+    ) o on true
+    group by c.referrer
+    on conflict (workspace_id, customer_id) do update set
+      brought_people = excluded.brought_people, brought_fen = excluded.brought_fen`.execute(db);
+}
+
+/**
+ * Customers whose referrals named any of these identity keys (hex HMACs): the people they brought
+ * may change when such a person appears, or when another referral names them first.
+ */
+export async function referrersOfKeys(db: Db, workspaceId: number, keys: readonly string[]) {
+  if (keys.length === 0) {
+    return [];
+  }
+  const { rows } = await sql<{ customer_id: number }>`
+    select distinct e.customer_id from unnest(${keys}::text[]) as k cross join lateral (
+      select customer_id from events
+      where workspace_id = ${workspaceId} and kind = 'referral' and properties #>> '{invitee,key}' = k offset 0
+    ) e`.execute(db);
+  return rows.map((r) => r.customer_id);
+}
+
+/** Customers whose referrals named any identity of `customerIds`: they brought them, or tried to. */
+export async function referrersOf(db: Db, workspaceId: number, customerIds: readonly number[]) {
+  if (customerIds.length === 0) {
+    return [];
+  }
+  const { rows } = await sql<{ customer_id: number }>`
+    select distinct e.customer_id from unnest(${customerIds}::bigint[]) as k(id) cross join lateral (
+      select value_hash from identities where workspace_id = ${workspaceId} and customer_id = k.id offset 0
+    ) i cross join lateral (
+      select customer_id from events
+      where workspace_id = ${workspaceId} and kind = 'referral'
+        and properties #>> '{invitee,key}' = encode(i.value_hash, 'hex') offset 0
+    ) e`.execute(db);
+  return rows.map((r) => r.customer_id);
+}
+
+/** All four re-reads: after merges and undos, and for a rebuild (`customerIds` null: everyone). */
 export async function refreshDerived(
   db: Db,
   workspaceId: number,
@@ -229,6 +317,7 @@ export async function refreshDerived(
   await refreshPurchases(db, workspaceId, timeZone, customerIds);
   await refreshContents(db, workspaceId, customerIds);
   await refreshPatsReceived(db, workspaceId, customerIds);
+  await refreshBrought(db, workspaceId, customerIds);
 }
 
 /**

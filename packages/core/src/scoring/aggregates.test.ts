@@ -55,6 +55,7 @@ test('aggregates kept up batch by batch, through merges and undos, equal a rebui
   expect(kept.length).toBe(live[0]!.n);
   expect(kept.some((r) => Number(r.orders) > 0 && Number(r.messages) > 0 && Number(r.posts) > 0)).toBe(true);
   expect(kept.some((r) => Number(r.pats_received) > 0)).toBe(true);
+  expect(kept.some((r) => Number(r.brought_fen) > 0)).toBe(true);
 
   await rebuildAggregates(h.db, ws);
   const rebuilt = await stats();

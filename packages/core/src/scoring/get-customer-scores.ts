@@ -51,9 +51,10 @@ export async function getCustomerScores(db: Db, workspace: Workspace, id: number
     exposure: signals?.exposure ?? 0,
     shares: signals?.shares ?? 0,
     referrals: signals?.referrals ?? 0,
+    brought_fen: signals?.brought_fen ?? 0,
   });
   const w = model.config.weights;
-  const value = (name: keyof typeof w, raw: number, parts: unknown) => ({
+  const value = (name: keyof typeof w, raw: number, parts: readonly ExplainedInput[]) => ({
     score: score[name],
     weight: w[name],
     contribution: w[name] * score[name],
@@ -102,7 +103,11 @@ export async function getCustomerScores(db: Db, workspace: Workspace, id: number
         { input: 'questionnaires', value: signals?.questionnaires ?? 0, contribution: null },
       ]),
       content: value('content', explained.content.raw, explained.content.parts),
-      social: value('social', explained.social.raw, explained.social.parts),
+      social: value('social', explained.social.raw, [
+        ...explained.social.parts,
+        // Who brought_fen was spent by; its weight is in brought_fen.
+        { input: 'brought_people', value: signals?.brought_people ?? 0, contribution: null },
+      ]),
     },
     lifetime: lifetimeOf(cutoffs.lifetime, signals, workspace.timeZone, now),
     total: score.total,
@@ -113,6 +118,9 @@ export async function getCustomerScores(db: Db, workspace: Workspace, id: number
     tags,
   };
 }
+
+/** One input of a value's explanation; `contribution` null: shown for the reader, weighed elsewhere. */
+type ExplainedInput = { input: string; value: number | null; contribution: number | null };
 
 /** A customer's aggregates as scoring reads them: buyers' purchase times are set. */
 type Aggregates = Omit<BuyerAggregates, 'first_order_at' | 'last_order_at'> & {

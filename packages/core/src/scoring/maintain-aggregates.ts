@@ -11,6 +11,9 @@ import {
   customersOfKeys,
   dropMergedAway,
   foldContents,
+  referrersOf,
+  referrersOfKeys,
+  refreshBrought,
   refreshContents,
   refreshPatsReceived,
   refreshPurchases,
@@ -30,12 +33,13 @@ export type BatchEffects = {
   stored?: EventRange;
   /** Customers whose events changed hands (merges, regroups, undos): rebuilt from their events. */
   moved: readonly number[];
-  /** Identities stored for the first time: pats that named them before now count for them. */
+  /** Identities stored for the first time: pats and referrals that named them before now count. */
   newIdentityKeys?: readonly string[];
 };
 
 const ORDER_KINDS = new Set(['order.paid', 'order.refunded', 'order.items']);
-const ALL_PARTS = UpkeepPart.purchases | UpkeepPart.contents | UpkeepPart.pats | UpkeepPart.moved;
+const ALL_PARTS =
+  UpkeepPart.purchases | UpkeepPart.contents | UpkeepPart.pats | UpkeepPart.brought | UpkeepPart.moved;
 
 /**
  * The part of the upkeep in the batch's own transaction (under the ingest lock): contents are
@@ -46,15 +50,8 @@ const ALL_PARTS = UpkeepPart.purchases | UpkeepPart.contents | UpkeepPart.pats |
 export async function foldBatch(db: Db, workspace: Workspace, effects: BatchEffects): Promise<boolean> {
   const ws = workspace.id;
   await avoidJit(db);
-  const targetKeys = [
-    ...new Set(
-      effects.events.flatMap((e) => {
-        const key =
-          e.kind === 'pat' ? (e.properties.target as { key?: unknown } | undefined)?.key : undefined;
-        return typeof key === 'string' ? [key] : [];
-      }),
-    ),
-  ];
+  const targetKeys = namedKeys(effects.events, 'pat', 'target');
+  const inviteeKeys = namedKeys(effects.events, 'referral', 'invitee');
   const parts = new Map<number, number>();
   const mark = (ids: Iterable<number>, part: number) => {
     for (const id of ids) {
@@ -72,6 +69,12 @@ export async function foldBatch(db: Db, workspace: Workspace, effects: BatchEffe
   mark(await foldContents(db, ws, effects.events), UpkeepPart.contents);
   mark(await customersOfKeys(db, ws, targetKeys), UpkeepPart.pats);
   mark(await customersNamedBy(db, ws, effects.newIdentityKeys ?? []), UpkeepPart.pats);
+  // A referral may take a person over from whoever had named them later, and a person appearing
+  // for the first time may be someone's invitee.
+  mark(
+    await referrersOfKeys(db, ws, [...inviteeKeys, ...(effects.newIdentityKeys ?? [])]),
+    UpkeepPart.brought,
+  );
   // Everything is recounted for customers whose events changed hands (among them, the customer
   // an event was stored for when a regroup in the batch re-pointed it).
   mark(effects.moved, ALL_PARTS);
@@ -85,6 +88,15 @@ export async function foldBatch(db: Db, workspace: Workspace, effects: BatchEffe
     effects.stored ?? null,
   );
   return true;
+}
+
+/** The identity keys that a batch's events of `kind` name in `field` (a pat's target, a referral's invitee). */
+function namedKeys(events: readonly BatchEvent[], kind: string, field: string) {
+  const keys = events.flatMap((e) => {
+    const key = e.kind === kind ? (e.properties[field] as { key?: unknown } | undefined)?.key : undefined;
+    return typeof key === 'string' ? [key] : [];
+  });
+  return [...new Set(keys)];
 }
 
 /**
@@ -135,11 +147,15 @@ export async function refreshQueued(db: Db, workspace: Workspace, now: Date) {
     queued.filter((q) => q.parts & UpkeepPart.moved).map((q) => q.customerId),
   );
   const live = queued.filter((q) => q.live);
-  const touched = live.map((q) => q.customerId);
   const having = (part: number) => live.filter((q) => q.parts & part).map((q) => q.customerId);
   await refreshPurchases(db, ws, tz, having(UpkeepPart.purchases));
   await refreshContents(db, ws, having(UpkeepPart.contents));
   await refreshPatsReceived(db, ws, having(UpkeepPart.pats));
+  // Whoever brought a buyer, or a person whose identities moved, brought a different value now:
+  // they are refreshed and rescored with the queued customers.
+  const referrers = await referrersOf(db, ws, having(UpkeepPart.purchases | UpkeepPart.moved));
+  await refreshBrought(db, ws, [...new Set([...having(UpkeepPart.brought), ...referrers])]);
+  const touched = [...new Set([...live.map((q) => q.customerId), ...referrers])];
 
   const run = await findLastDoneRun(db, ws);
   const { config } =

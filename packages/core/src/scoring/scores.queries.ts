@@ -155,7 +155,7 @@ export function signals(
         active_days_in(active_mask, last_active_day, ${clock.today}::int, 30) as active_days_30,
         interaction_weight / recency_weight(${clock.asOf.toISOString()}::timestamptz) as recent_interaction,
         messages, checkins, pats_given, questionnaires,
-        pats_received, posts, exposure, engagement, shares, referrals
+        pats_received, posts, exposure, engagement, shares, referrals, brought_people, brought_fen
       from (${statsOf(workspaceId, customerIds)}) cs
     ) s
     ${clv.join}`;
@@ -446,6 +446,8 @@ type SignalRow = {
   engagement: number;
   shares: number;
   referrals: number;
+  brought_people: number;
+  brought_fen: number;
   clv: number | null;
 };
 

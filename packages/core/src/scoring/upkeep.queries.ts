@@ -6,9 +6,10 @@ import { ACTIVITY_COLUMNS, activityOf } from './aggregates.queries.ts';
 /**
  * What a queued customer needs re-read besides tags and scores (which every queued customer gets).
  * `moved`: the customer's events changed hands (a merge, a regroup, an undo), so everything is
- * recounted from their events, activity included.
+ * recounted from their events, activity included. `brought`: the people they brought (migration
+ * 0010 queues it as 16).
  */
-export const UpkeepPart = { purchases: 1, contents: 2, pats: 4, moved: 8 } as const;
+export const UpkeepPart = { purchases: 1, contents: 2, pats: 4, moved: 8, brought: 16 } as const;
 
 export type QueuedCustomer = { customerId: number; parts: number };
 

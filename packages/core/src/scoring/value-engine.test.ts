@@ -196,7 +196,7 @@ describe('explanations, rankings and weights', () => {
     }
     const values = Object.values(explained.values);
     for (const v of values) {
-      const parts = (v.parts as { contribution: number | null }[]).filter((p) => p.contribution !== null);
+      const parts = v.parts.filter((p) => p.contribution !== null);
       expect(parts.reduce((n, p) => n + (p.contribution ?? 0), 0)).toBeCloseTo(v.raw, 9);
     }
     expect(values.reduce((n, v) => n + v.contribution, 0)).toBeCloseTo(explained.total, 4);

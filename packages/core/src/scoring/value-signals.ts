@@ -14,8 +14,11 @@ export const INTERACTION_TERMS = { recent_interaction: 1, active_days_30: 2, pat
 /** content = Σ weight · ln(1 + input): posts count most, reach least. */
 export const CONTENT_TERMS = { posts: 10, engagement: 5, exposure: 2 } as const;
 
-/** social = 20 · ln(1 + Σ weight · input): bringing a friend weighs five shares. */
-export const SOCIAL_TERMS = { shares: 1, referrals: 5 } as const;
+/**
+ * social = 20 · ln(1 + Σ weight · input): inviting a friend weighs five shares, and every ¥100 the
+ * people they brought spent since weighs another invitation (brought_fen in fen: 5 / 10,000).
+ */
+export const SOCIAL_TERMS = { shares: 1, referrals: 5, brought_fen: 0.0005 } as const;
 
 export const LOG_SCALE = 20;
 

@@ -54,6 +54,8 @@ const SQL_TYPE: Readonly<Record<FieldName, string>> = {
   'stats.engagement': 'bigint',
   'stats.shares': 'int',
   'stats.referrals': 'int',
+  'stats.brought_people': 'int',
+  'stats.brought_fen': 'bigint',
   'stats.active_days_7': 'int',
   'stats.active_days_30': 'int',
   'profile.shops': 'text',

@@ -32,6 +32,7 @@ export type CatalogueField = {
 
 const UNITS: Partial<Record<FieldName, 'fen' | 'days'>> = {
   'stats.net_fen': 'fen',
+  'stats.brought_fen': 'fen',
   'stats.days_since_last_order': 'days',
   'stats.active_days_7': 'days',
   'stats.active_days_30': 'days',

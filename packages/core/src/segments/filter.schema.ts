@@ -47,6 +47,14 @@ export const FIELDS = {
   'stats.engagement': { type: 'integer', doc: 'latest likes + comments + saves + shares over their posts' },
   'stats.shares': { type: 'integer', doc: 'shares' },
   'stats.referrals': { type: 'integer', doc: 'referrals' },
+  'stats.brought_people': {
+    type: 'integer',
+    doc: 'people brought: the first referral to name them was theirs',
+  },
+  'stats.brought_fen': {
+    type: 'integer',
+    doc: 'net spend (fen) of the people brought, since they were invited',
+  },
   'stats.active_days_7': { type: 'integer', doc: 'active days in communities over the last 7 days' },
   'stats.active_days_30': { type: 'integer', doc: 'active days in communities over the last 30 days' },
   'profile.shops': { type: 'text_list', doc: 'shops the customer bought in (tmall, taobao, jd, miniapp, …)' },
