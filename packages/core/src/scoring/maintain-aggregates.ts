@@ -126,7 +126,8 @@ export async function upkeepAfterCommit(db: Db, workspace: Workspace, now: Date)
  * Brings the aggregates, scores and tags of every queued customer up to date, in the caller's
  * transaction, which holds the upkeep lock: activity first (takeUpkeep), then each part re-read
  * only for the customers whose events can change it (orders for buyers, received pats for the
- * people named, everything for customers whose events moved). Customers merged away lose their
+ * people named, people brought for whoever invited them, everything for customers whose events
+ * moved). Customers merged away lose their
  * rows. Scores are read against the cut-offs of the last full run (none before the first run).
  */
 export async function refreshQueued(db: Db, workspace: Workspace, now: Date) {
