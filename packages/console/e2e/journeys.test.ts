@@ -655,10 +655,11 @@ describe.skipIf(disabled)('console journeys on the demo brand', () => {
     await page.getByRole('spinbutton', { name: '总分' }).fill('20');
     await page.getByRole('button', { name: /添加标签条件$/ }).click();
     await page.getByRole('combobox', { name: '标签' }).last().fill(tag.tag);
+    // The count follows each edit after a pause; under the suite's parallel load it can take a while.
     await page
       .getByTestId('live-count-value')
       .getByText(count.toLocaleString('en-US'), { exact: true })
-      .waitFor();
+      .waitFor({ timeout: 30_000 });
     const sample = page.getByTestId('segment-sample').locator('tbody tr');
     await page.waitForLoadState('networkidle');
     expect(await sample.count()).toBe(Math.min(10, count));
