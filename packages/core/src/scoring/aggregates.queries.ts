@@ -220,6 +220,14 @@ export async function refreshPatsReceived(
     on conflict (workspace_id, customer_id) do update set pats_received = excluded.pats_received`.execute(db);
 }
 
+/** The referrals naming the identity whose key (hex HMAC) is `key`: one probe of events_invitee. */
+function referralsNaming(workspaceId: number, key: RawBuilder<unknown>) {
+  return sql`
+    select id, customer_id, occurred_at from events
+    where workspace_id = ${workspaceId} and kind = 'referral' and properties #>> '{invitee,key}' = ${key}
+    offset 0`;
+}
+
 /**
  * Re-reads whom `customerIds` (all when null) brought. A person is brought by whoever named one of
  * their identities in the earliest referral (first touch; ties by event id), and never by
@@ -253,14 +261,9 @@ export async function refreshBrought(db: Db, workspaceId: number, customerIds: r
     ), credited as materialized (
       select n.* from named n
       where not exists (
-        select 1 from identities j cross join lateral (
-          select 1 from events e
-          where e.workspace_id = ${ws} and e.kind = 'referral'
-            and e.properties #>> '{invitee,key}' = encode(j.value_hash, 'hex')
-            and e.customer_id <> n.invitee and (e.occurred_at, e.id) < (n.occurred_at, n.id)
-          offset 0
-        ) earlier
+        select 1 from identities j cross join lateral (${referralsNaming(ws, sql`encode(j.value_hash, 'hex')`)}) e
         where j.workspace_id = ${ws} and j.customer_id = n.invitee
+          and e.customer_id <> n.invitee and (e.occurred_at, e.id) < (n.occurred_at, n.id)
       )
     )
     insert into customer_stats as s (workspace_id, customer_id, brought_people, brought_fen)
@@ -284,10 +287,8 @@ export async function referrersOfKeys(db: Db, workspaceId: number, keys: readonl
     return [];
   }
   const { rows } = await sql<{ customer_id: number }>`
-    select distinct e.customer_id from unnest(${keys}::text[]) as k cross join lateral (
-      select customer_id from events
-      where workspace_id = ${workspaceId} and kind = 'referral' and properties #>> '{invitee,key}' = k offset 0
-    ) e`.execute(db);
+    select distinct e.customer_id from unnest(${keys}::text[]) as k
+    cross join lateral (${referralsNaming(workspaceId, sql`k`)}) e`.execute(db);
   return rows.map((r) => r.customer_id);
 }
 
@@ -299,11 +300,7 @@ export async function referrersOf(db: Db, workspaceId: number, customerIds: read
   const { rows } = await sql<{ customer_id: number }>`
     select distinct e.customer_id from unnest(${customerIds}::bigint[]) as k(id) cross join lateral (
       select value_hash from identities where workspace_id = ${workspaceId} and customer_id = k.id offset 0
-    ) i cross join lateral (
-      select customer_id from events
-      where workspace_id = ${workspaceId} and kind = 'referral'
-        and properties #>> '{invitee,key}' = encode(i.value_hash, 'hex') offset 0
-    ) e`.execute(db);
+    ) i cross join lateral (${referralsNaming(workspaceId, sql`encode(i.value_hash, 'hex')`)}) e`.execute(db);
   return rows.map((r) => r.customer_id);
 }
 
