@@ -7,6 +7,7 @@ import {
   reattachMoved,
   setMergedInto,
 } from '../identities/identities.queries.ts';
+import { dropManualTagCopies } from '../scoring/aggregates.queries.ts';
 import { foldBatch, refreshQueued } from '../scoring/maintain-aggregates.ts';
 import { AppError } from '../shared/errors.ts';
 import type { Workspace } from '../workspaces/workspace.ts';
@@ -16,7 +17,8 @@ import { findMove, markMoveUndone, resolveCustomerId } from './customers.queries
 /**
  * Undoes one logged move (a merge or a regroup): the identities it moved go back to the
  * customer they came from, and with them — through their anchors — their events, orders and
- * community memberships. The undo is itself logged, and audited.
+ * community memberships; the copies of its manual tags leave the profile (the customer kept its
+ * own). The undo is itself logged, and audited.
  */
 export async function undoMerge(
   db: Db,
@@ -49,6 +51,7 @@ export async function undoMerge(
     const moved = await moveIdentities(trx, ws, still, move.from_customer_id);
     await setMergedInto(trx, ws, [move.from_customer_id], null);
     await reattachMoved(trx, ws, profile!, moved);
+    await dropManualTagCopies(trx, ws, move.from_customer_id, move.to_customer_id);
     await foldBatch(trx, workspace, { events: [], moved: [profile!, move.from_customer_id] });
     await refreshQueued(trx, workspace, new Date());
     const undo = await insertMove(trx, ws, {

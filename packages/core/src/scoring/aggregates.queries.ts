@@ -319,17 +319,20 @@ export async function refreshDerived(
 
 /**
  * Of `customerIds` (customers whose events changed hands: only they can have been merged away),
- * the merged-away ones lose their derived rows, and their manual tags follow them.
+ * the merged-away ones lose their derived rows, and the profile they merged into gets copies of
+ * their manual tags. A manual tag is an operator's word about a person, not derived state: the
+ * merged-away customer keeps its own (hidden with it), so that an undo finds them again, and each
+ * copy lists in `reason.merged_from` the customers it came through, first the one it was put on.
  */
 export async function dropMergedAway(db: Db, workspaceId: number, customerIds: readonly number[]) {
   if (customerIds.length === 0) {
     return;
   }
-  // Manual tags are an operator's word about a person, not derived state: they follow the person
-  // into the profile they merged into (derived and rule tags are recomputed there anyway).
   await sql`
     insert into customer_tags (workspace_id, customer_id, tag, source, since, reason)
-    select t.workspace_id, c.merged_into, t.tag, t.source, t.since, t.reason || jsonb_build_object('merged_from', c.id)
+    select t.workspace_id, c.merged_into, t.tag, t.source, t.since, t.reason || jsonb_build_object(
+      -- lax mode reads an older single id as a list of one
+      'merged_from', jsonb_path_query_array(t.reason, '$.merged_from[*]') || to_jsonb(c.id))
     from customer_tags t join customers c on c.workspace_id = t.workspace_id and c.id = t.customer_id
     where t.workspace_id = ${workspaceId} and t.source = 'manual' and c.id = any(${customerIds}::bigint[])
       and c.merged_into is not null
@@ -338,8 +341,32 @@ export async function dropMergedAway(db: Db, workspaceId: number, customerIds: r
     await sql`
       delete from ${sql.table(table)} t using customers c
       where t.workspace_id = ${workspaceId} and c.workspace_id = ${workspaceId} and c.id = t.customer_id
-        and c.id = any(${customerIds}::bigint[]) and c.merged_into is not null`.execute(db);
+        and c.id = any(${customerIds}::bigint[]) and c.merged_into is not null
+        ${table === 'customer_tags' ? sql`and t.source <> 'manual'` : sql``}`.execute(db);
   }
+}
+
+/**
+ * A merge of `customerId` into `intoCustomerId` was undone: the copies its manual tags left in
+ * that profile and in those it went on into are removed (it has its own again).
+ */
+export async function dropManualTagCopies(
+  db: Db,
+  workspaceId: number,
+  customerId: number,
+  intoCustomerId: number,
+) {
+  await sql`
+    with recursive profiles (id) as (
+      select ${intoCustomerId}::bigint
+      union all
+      select c.merged_into from profiles p
+      join customers c on c.workspace_id = ${workspaceId} and c.id = p.id
+      where c.merged_into is not null
+    )
+    delete from customer_tags t using profiles p
+    where t.workspace_id = ${workspaceId} and t.customer_id = p.id and t.source = 'manual'
+      and t.reason -> 'merged_from' @> to_jsonb(${customerId}::bigint)`.execute(db);
 }
 
 /** Customers holding the identities with these keys (hex HMACs), one index probe each. */

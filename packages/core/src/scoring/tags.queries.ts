@@ -83,9 +83,12 @@ export async function findTagsOf(db: Db, workspaceId: number, customerId: number
     .execute();
 }
 
+/** Customers per tag. Merged-away customers keep only their manual tags (dropMergedAway), not counted. */
 export async function countTags(db: Db, workspaceId: number) {
   const { rows } = await sql<{ tag: string; customers: number }>`
-    select tag, count(*)::int as customers from customer_tags where workspace_id = ${workspaceId}
+    select tag, count(*)::int as customers from customer_tags t
+    where workspace_id = ${workspaceId} and (source <> 'manual' or not exists (
+      select 1 from customers c where c.workspace_id = t.workspace_id and c.id = t.customer_id and c.merged_into is not null))
     group by tag order by tag`.execute(db);
   return rows;
 }

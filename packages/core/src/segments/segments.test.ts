@@ -7,9 +7,11 @@ import ExcelJS from 'exceljs';
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { undoMerge } from '../customers/undo-merge.ts';
 import type { DbHandle } from '../db/create-db.ts';
 import type { EventInput } from '../events/event.schema.ts';
 import { ingestEvents } from '../events/ingest-events.ts';
+import { listTagCounts } from '../scoring/get-scoring.ts';
 import { rescoreWorkspace } from '../scoring/rescore-workspace.ts';
 import { nick, paid, phone } from '../testing/events.ts';
 import { createTestDb, createTestWorkspace } from '../testing/test-db.ts';
@@ -299,20 +301,72 @@ describe('obvious cases', () => {
   });
 });
 
-test('a manual tag follows its customer into the profile they merge into', async () => {
-  const ws = await createTestWorkspace(h, 'merging');
-  await ingest(ws, [paid('tmall', 'M1', day(9), 1_000, [phone('13911110001')])]);
-  await ingest(ws, [paid('taobao', 'M2', day(8), 1_000, [nick('merge-me')])]);
-  const older = await customerOf(ws, '139****0001');
-  const newer = await customerOf(ws, 'm***e');
-  await addManualTag(h.db, ws, newer, { tag: 'manual:vip', note: 'n' }, 'op:amy', NOW);
-  await ingest(ws, [event('identity.linked', [phone('13911110001'), nick('merge-me')], day(1), {})]);
-  expect(await tagRow(ws, older, 'manual:vip')).toMatchObject({
-    source: 'manual',
-    since: NOW,
-    reason: { actor: 'op:amy', note: 'n', merged_from: newer },
+describe('manual tags through merges and undos', () => {
+  const vipCount = async (ws: Workspace) =>
+    (await listTagCounts(h.db, ws)).find((t) => t.tag === 'manual:vip')?.customers ?? 0;
+  const mergeOf = async (ws: Workspace, from: number) => {
+    const { rows } = await sql<{ id: number }>`
+      select id from identity_moves
+      where workspace_id = ${ws.id} and from_customer_id = ${from} and reason = 'merge'`.execute(h.db);
+    return rows[0]!.id;
+  };
+
+  test('a copy follows the customer into the profile; an undo takes it back and the customer has its own', async () => {
+    const ws = await createTestWorkspace(h, 'merging');
+    await ingest(ws, [paid('tmall', 'M1', day(9), 1_000, [phone('13911110001')])]);
+    await ingest(ws, [paid('taobao', 'M2', day(8), 1_000, [nick('merge-me')])]);
+    const older = await customerOf(ws, '139****0001');
+    const newer = await customerOf(ws, 'm***e');
+    await addManualTag(h.db, ws, newer, { tag: 'manual:vip', note: 'n' }, 'op:amy', NOW);
+    const own = await tagRow(ws, newer, 'manual:vip');
+    await ingest(ws, [event('identity.linked', [phone('13911110001'), nick('merge-me')], day(1), {})]);
+    expect(await tagRow(ws, older, 'manual:vip')).toEqual({
+      ...own,
+      reason: { actor: 'op:amy', note: 'n', merged_from: [newer] },
+    });
+    expect(await vipCount(ws)).toBe(1);
+
+    await undoMerge(h.db, ws, await mergeOf(ws, newer), 'op:amy');
+    expect(await tagRow(ws, older, 'manual:vip')).toBeUndefined();
+    expect(await tagRow(ws, newer, 'manual:vip')).toEqual(own);
+    expect(await vipCount(ws)).toBe(1);
   });
-  expect(await tagRow(ws, newer, 'manual:vip')).toBeUndefined();
+
+  test('through two merges and both undos, in either order, each customer ends with what it had', async () => {
+    for (const order of [
+      ['first', 'second'],
+      ['second', 'first'],
+    ] as const) {
+      const ws = await createTestWorkspace(h, `chain-${order[0]}`);
+      // x and y merge by a nick, then y and z by a phone: x → y → z (older customers absorb newer ones).
+      await ingest(ws, [paid('tmall', 'Z1', day(9), 1_000, [phone('13911110003')])]);
+      await ingest(ws, [paid('jd', 'Y1', day(8), 1_000, [nick('chain-y')])]);
+      await ingest(ws, [paid('taobao', 'X1', day(7), 1_000, [nick('chain-x')])]);
+      const [z, y, x] = [
+        await customerOf(ws, '139****0003'),
+        await customerOf(ws, 'c***y'),
+        await customerOf(ws, 'c***x'),
+      ];
+      await addManualTag(h.db, ws, x, { tag: 'manual:vip', note: 'x' }, 'op:amy', NOW);
+      await addManualTag(h.db, ws, z, { tag: 'manual:vip', note: 'z' }, 'op:amy', NOW);
+      const [ownX, ownZ] = [await tagRow(ws, x, 'manual:vip'), await tagRow(ws, z, 'manual:vip')];
+      await ingest(ws, [event('identity.linked', [nick('chain-y'), nick('chain-x')], day(2), {})]);
+      expect((await tagRow(ws, y, 'manual:vip'))?.reason).toMatchObject({ merged_from: [x] });
+      await ingest(ws, [event('identity.linked', [phone('13911110003'), nick('chain-y')], day(1), {})]);
+      // z kept its own tag (the copy from x met it), and counts once.
+      expect(await tagRow(ws, z, 'manual:vip')).toEqual(ownZ);
+      expect(await vipCount(ws)).toBe(1);
+
+      const [first, second] = [await mergeOf(ws, x), await mergeOf(ws, y)];
+      for (const which of order) {
+        await undoMerge(h.db, ws, which === 'first' ? first : second, 'op:amy');
+      }
+      expect(await tagRow(ws, x, 'manual:vip')).toEqual(ownX);
+      expect(await tagRow(ws, y, 'manual:vip')).toBeUndefined();
+      expect(await tagRow(ws, z, 'manual:vip')).toEqual(ownZ);
+      expect(await vipCount(ws)).toBe(2);
+    }
+  });
 });
 
 describe('exports', () => {
