@@ -28,7 +28,13 @@ const migrations: Record<string, Migration> = {
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
-  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  return migrateUpTo(db, null);
+}
+
+/** Up to and including the migration named (null: all): for tests of a migration over older data. */
+export async function migrateUpTo(db: Kysely<unknown>, name: string | null): Promise<void> {
+  const migrator = new Migrator({ db, provider });
+  const { error, results } = await (name === null ? migrator.migrateToLatest() : migrator.migrateTo(name));
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(`migration ${failed} failed`, { cause: error });

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { loadConfig } from '../config.ts';
-import { createDb, type DbHandle } from '../db/create-db.ts';
-import { migrateToLatest } from '../db/migrate.ts';
+import { createDb, type Db, type DbHandle } from '../db/create-db.ts';
+import { migrateUpTo } from '../db/migrate.ts';
 import { createWorkspace } from '../workspaces/create-workspace.ts';
 import type { Workspace } from '../workspaces/workspace.ts';
 
@@ -11,13 +11,15 @@ export const TEST_SECRET = Buffer.alloc(32, 7);
 
 /**
  * A fresh, migrated database for one test file: in-memory PGlite, or — when DATABASE_URL is
- * set — a new database on that server, dropped again by `close`.
+ * set — a new database on that server, dropped again by `close`. `migrateUpTo` stops after the
+ * migration named, to test a later one over data stored before it.
  */
-export async function createTestDb(): Promise<DbHandle> {
+export async function createTestDb(options: { migrateUpTo?: string } = {}): Promise<DbHandle> {
+  const migrate = (db: Db) => migrateUpTo(db as never, options.migrateUpTo ?? null);
   const { databaseUrl } = loadConfig({ ...process.env, HATCHERY_SECRET: TEST_SECRET.toString('hex') });
   if (!databaseUrl) {
     const handle = await createDb({ dataDir: 'memory://' });
-    await migrateToLatest(handle.db as never);
+    await migrate(handle.db);
     return handle;
   }
   const name = `hatchery_test_${randomBytes(6).toString('hex')}`;
@@ -26,7 +28,7 @@ export async function createTestDb(): Promise<DbHandle> {
   const url = new URL(databaseUrl);
   url.pathname = `/${name}`;
   const handle = await createDb({ databaseUrl: url.toString(), dataDir: '' });
-  await migrateToLatest(handle.db as never);
+  await migrate(handle.db);
   return {
     ...handle,
     close: async () => {
