@@ -249,6 +249,32 @@ describe.skipIf(disabled)('console journeys on the demo brand', () => {
     await page.context().close();
   });
 
+  test('an admin tags a customer by hand in the 360, the tag counts in filters, and removes it', async () => {
+    const tagged = async () =>
+      (
+        await asApi<{ count: number }>(
+          `/v1/customers/count?filter=${encodeURIComponent(JSON.stringify({ tag: 'manual:回访' }))}`,
+        )
+      ).count;
+    expect(await tagged()).toBe(0);
+    const page = await logIn('admin');
+    await page.goto(`${base}/customers/${merged.to}`);
+    const form = page.getByTestId('add-manual-tag');
+    await form.getByLabel('标签名').fill('回访');
+    await form.getByLabel('备注（可选）').fill('电话回访过');
+    await form.getByRole('button', { name: '添加手动标签' }).click();
+    const row = page.getByTestId('score-tags').locator('tr', { hasText: 'manual:回访' });
+    await row.getByText('operator:admin 手动添加：电话回访过').waitFor();
+    expect(await tagged()).toBe(1);
+    await shot(page, '05b-customer-manual-tag');
+
+    await row.getByRole('button', { name: '移除' }).click();
+    await page.getByRole('button', { name: /确\s*定|OK/ }).click();
+    await row.waitFor({ state: 'detached' });
+    expect(await tagged()).toBe(0);
+    await page.context().close();
+  });
+
   test('upload a shop export, follow its progress and read its error report', async () => {
     const page = await logIn('admin');
     await page.getByRole('menuitem', { name: '数据导入' }).click();
@@ -490,7 +516,7 @@ describe.skipIf(disabled)('console journeys on the demo brand', () => {
     }
   });
 
-  test('a viewer sees masked phones, has no unmask, undo or upload, and the API refuses the unmask', async () => {
+  test('a viewer sees masked phones, has no unmask, undo, tagging or upload, and the API refuses the unmask', async () => {
     const page = await logIn('viewer');
     expect(await page.getByRole('menuitem', { name: '审计日志' }).count()).toBe(0);
     await page.goto(`${base}/customers/${merged.to}`);
@@ -498,6 +524,8 @@ describe.skipIf(disabled)('console journeys on the demo brand', () => {
     await page.getByText('合并记录').waitFor();
     expect(await page.getByRole('button', { name: '显示完整信息' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: '撤销合并' }).count()).toBe(0);
+    await page.getByTestId('score-tags').waitFor();
+    expect(await page.getByTestId('add-manual-tag').count()).toBe(0);
     expect(await page.getByText(merged.phone, { exact: true }).count()).toBe(0);
     const refused = await page.evaluate(async (id) => {
       const res = await fetch(`/v1/customers/${id}?unmask=true`);

@@ -24,8 +24,6 @@ import {
   percent,
   reasonText,
   score,
-  type TagRow,
-  tagName,
   VALUE_COLORS,
   VALUE_NAMES,
   type ValueExplained,
@@ -33,6 +31,7 @@ import {
 } from '../scores.ts';
 import { useSession } from '../session.tsx';
 import { useApi } from '../use-api.ts';
+import { CustomerTags } from './CustomerTags.tsx';
 
 type Scored = Extract<CustomerScores, { scored: true }>;
 
@@ -45,16 +44,18 @@ function amount(n: number): string {
 export function CustomerScoresSection({ customerId }: { customerId: number }) {
   const { t } = useI18n();
   const loaded = useApi<CustomerScores>(`/v1/customers/${customerId}/scores`);
+  // Adding or removing a manual tag reloads the section (ready whenever its children render).
+  const reload = loaded.state === 'ready' ? loaded.reload : () => undefined;
   return (
     <Card title={t('scores.title')} data-testid="scores">
       <AsyncView loaded={loaded}>
         {(s) =>
           s.scored ? (
-            <ScoredView s={s} />
+            <ScoredView s={s} reload={reload} />
           ) : (
             <Space orientation="vertical" style={{ width: '100%' }}>
               <Alert type="info" showIcon title={t('scores.notScored')} data-testid="not-scored" />
-              <TagsTable tags={s.tags} />
+              <CustomerTags customerId={customerId} tags={s.tags} onChange={reload} />
             </Space>
           )
         }
@@ -63,7 +64,7 @@ export function CustomerScoresSection({ customerId }: { customerId: number }) {
   );
 }
 
-function ScoredView({ s }: { s: Scored }) {
+function ScoredView({ s, reload }: { s: Scored; reload: () => void }) {
   const { t, lang } = useI18n();
   const { timeZone } = useSession();
   const radar = useMemo<ChartOption>(
@@ -213,7 +214,7 @@ function ScoredView({ s }: { s: Scored }) {
         </Col>
         <Col span={8}>
           <Card size="small" title={t('scores.tags')}>
-            <TagsTable tags={s.tags} />
+            <CustomerTags customerId={s.customer_id} tags={s.tags} onChange={reload} />
           </Card>
         </Col>
       </Row>
@@ -268,41 +269,5 @@ function ValueExplanation({ name, value }: { name: ValueName; value: ValueExplai
         ]}
       />
     </div>
-  );
-}
-
-function TagsTable({ tags }: { tags: TagRow[] }) {
-  const { t, lang, shop } = useI18n();
-  const { timeZone } = useSession();
-  const why = (row: TagRow): string => {
-    const r = row.reason ?? {};
-    if (row.source === 'activity' && typeof r.active_days_30 === 'number') {
-      return t('tag.why.activity', { days: r.active_days_30, v: String(r.model_version ?? '—') });
-    }
-    if (row.source === 'channel' && typeof r.shop === 'string') {
-      return t('tag.why.channel', { shop: shop(r.shop) });
-    }
-    return row.source;
-  };
-  return (
-    <Table
-      size="small"
-      pagination={false}
-      rowKey="tag"
-      dataSource={tags}
-      data-testid="score-tags"
-      locale={{ emptyText: t('scores.noTags') }}
-      columns={[
-        {
-          title: t('scores.tag'),
-          dataIndex: 'tag',
-          render: (tag: string) => (
-            <Tag color={tag.startsWith('activity:') ? 'cyan' : 'default'}>{tagName(tag, lang, shop)}</Tag>
-          ),
-        },
-        { title: t('scores.since'), dataIndex: 'since', render: (at: string) => dateTime(at, timeZone) },
-        { title: t('scores.why'), key: 'why', render: (_: unknown, row: TagRow) => why(row) },
-      ]}
-    />
   );
 }
