@@ -48,15 +48,17 @@ function OverviewCharts({ overview: o }: { overview: Overview }) {
     ]);
     const overlap: ChartOption = {
       tooltip: {},
-      grid: { left: 80, right: 24, top: 16, bottom: 64 },
+      // The scale stands at the right: below the grid its handles' numbers ran into the shop names.
+      grid: { left: 80, right: 88, top: 16, bottom: 32 },
       xAxis: { type: 'category', data: shops.map(shop) },
       yAxis: { type: 'category', data: shops.map(shop) },
       visualMap: {
         min: 0,
         max: Math.max(1, ...o.overlap.map((p) => p.customers)),
-        orient: 'horizontal',
-        left: 'center',
-        bottom: 0,
+        orient: 'vertical',
+        right: 0,
+        top: 'middle',
+        itemHeight: 120,
         calculable: true,
         inRange: { color: ['#fff7ed', '#c2410c'] },
       },
