@@ -312,30 +312,35 @@ const VALUES = [
 ] as const;
 const COLUMNS = ['workspace_id', 'customer_id', 'run_id', ...VALUES, 'scored_at'] as const;
 
-/**
- * Writes the scores `rows` (of `scoreValues`) gives, banded by the lowest totals of a super user
- * and of the second tier, where they differ from what is stored. An upsert rather than an update
- * joined with the stored rows and an insert of the missing ones: each row is one probe of the key,
- * whatever the planner believes, where an anti-join against a table the same statement fills can
- * rescan every row it just inserted (quadratic on a first run).
- */
-function upsertScores(
-  rows: RawBuilder<unknown>,
-  superUser: RawBuilder<unknown>,
-  secondTier: RawBuilder<unknown>,
-) {
-  const band = sql`case when total >= ${superUser} then 'super_user'
-    when total >= ${secondTier} then 'second_tier' else 'other' end`;
-  const changed = sql.join(
-    VALUES.map((c) => sql`s.${sql.ref(c)} is distinct from excluded.${sql.ref(c)}`),
+/** True where any score column of the rows aliased `a` and `b` differs. */
+function differs(a: string, b: string) {
+  return sql.join(
+    VALUES.map((c) => sql`${sql.ref(`${a}.${c}`)} is distinct from ${sql.ref(`${b}.${c}`)}`),
     sql` or `,
   );
+}
+
+/** The rows of `scoreValues`, banded by the lowest totals of a super user and of the second tier. */
+function banded(rows: RawBuilder<unknown>, superUser: RawBuilder<unknown>, secondTier: RawBuilder<unknown>) {
+  return sql`
+    select *, case when total >= ${superUser} then 'super_user'
+      when total >= ${secondTier} then 'second_tier' else 'other' end as band
+    from (${rows}) v`;
+}
+
+/**
+ * Writes the banded scores `rows` gives where they differ from what is stored. An upsert rather
+ * than an update joined with the stored rows and an insert of the missing ones: each row is one
+ * probe of the key, whatever the planner believes, where an anti-join against a table the same
+ * statement fills can rescan every row it just inserted (quadratic on a first run).
+ */
+function upsertScores(rows: RawBuilder<unknown>) {
   return sql`
     insert into customer_scores as s (${sql.join(COLUMNS.map((c) => sql.ref(c)))})
-    select ${sql.join(COLUMNS.map((c) => (c === 'band' ? band : sql.ref(c))))} from (${rows}) v
+    select ${sql.join(COLUMNS.map((c) => sql.ref(c)))} from (${rows}) v
     on conflict (workspace_id, customer_id) do update set
       ${sql.join(COLUMNS.slice(2).map((c) => sql`${sql.ref(c)} = excluded.${sql.ref(c)}`))}
-    where ${changed}`;
+    where ${differs('s', 'excluded')}`;
 }
 
 export type ScoreRun = {
@@ -371,16 +376,25 @@ export async function writeAllScores(db: Db, workspaceId: number, run: ScoreRun,
         percentile_disc(${secondShare}::float8) within group (order by total) as second_tier
       from v
     ),
+    -- What is stored, read once: a warm run then skips its unchanged rows by one hash join instead
+    -- of a key probe each. Materialised, the table is never rescanned while the upsert fills it.
+    stored as materialized (
+      select customer_id, ${sql.join(VALUES.map((c) => sql.ref(c)))} from customer_scores
+      where workspace_id = ${workspaceId}
+    ),
     written as (
-      ${upsertScores(sql`select * from v`, sql`(select super_user from b)`, sql`(select second_tier from b)`)}
+      ${upsertScores(sql`
+        select n.* from (${banded(sql`select * from v`, sql`(select super_user from b)`, sql`(select second_tier from b)`)}) n
+        left join stored o on o.customer_id = n.customer_id
+        where o.customer_id is null or ${differs('o', 'n')}`)}
       returning 1
     ),
-    -- Scores of customers who have no aggregates any more (dropMergedAway removes merged ones already).
+    -- Scores of customers who have no aggregates any more, so were not scored (dropMergedAway
+    -- removes merged ones already).
     gone as (
-      delete from customer_scores s
-      where s.workspace_id = ${workspaceId} and not exists (
-        select 1 from customer_stats cs where cs.workspace_id = ${workspaceId} and cs.customer_id = s.customer_id
-      )
+      delete from customer_scores s using stored o
+      where s.workspace_id = ${workspaceId} and s.customer_id = o.customer_id
+        and not exists (select 1 from v where v.customer_id = o.customer_id)
       returning 1
     )
     select (select count(*) from v)::int as scored,
@@ -411,9 +425,11 @@ export async function writeScoresOf(
   const { total, lifetime } = run.cutoffs;
   const factors = await findLifetimeFactors(db, workspaceId, clock, lifetime, customerIds);
   await upsertScores(
-    scoreValues(workspaceId, { ...run, factors }, clock, customerIds),
-    sql`${total.super_user}::real`,
-    sql`${total.second_tier}::real`,
+    banded(
+      scoreValues(workspaceId, { ...run, factors }, clock, customerIds),
+      sql`${total.super_user}::real`,
+      sql`${total.second_tier}::real`,
+    ),
   ).execute(db);
 }
 

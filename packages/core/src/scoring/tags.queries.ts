@@ -6,6 +6,8 @@ import type { ValueModelConfig } from '../db/database.ts';
  * The tags the engine derives (activity over the last 30 days, the shops a customer buys in),
  * brought in line with customer_stats for the customers `customerIds` selects (null: all).
  * A tag that stays keeps its `since` and the reason it was given; one that no longer holds goes.
+ * `channels: false` leaves the shop tags alone: they follow the shops, which only events change,
+ * and the batches' upkeep keeps them; what time alone moves is the activity tags.
  */
 export async function refreshDerivedTags(
   db: Db,
@@ -13,6 +15,7 @@ export async function refreshDerivedTags(
   model: ValueModelConfig,
   clock: { asOf: Date; today: number; modelVersion: number },
   customerIds: readonly number[] | null,
+  { channels = true }: { channels?: boolean } = {},
 ) {
   if (customerIds !== null && customerIds.length === 0) {
     return;
@@ -28,12 +31,15 @@ export async function refreshDerivedTags(
               select customer_id, shops, active_mask, last_active_day from customer_stats
               where workspace_id = ${workspaceId} and customer_id = k.id offset 0
             ) c`;
-  const stale = sql`(t.source = 'activity' and t.tag <> s.activity)
-    or (t.source = 'channel' and not substr(t.tag, 6) = any(s.shops))`;
+  const stale = channels
+    ? sql`(t.source = 'activity' and t.tag <> s.activity)
+        or (t.source = 'channel' and not substr(t.tag, 6) = any(s.shops))`
+    : sql`(t.source = 'activity' and t.tag <> s.activity)`;
   const gone =
     customerIds === null
-      ? sql`delete from customer_tags t using s
-            where t.workspace_id = ${workspaceId} and t.customer_id = s.customer_id and (${stale})`
+      ? sql`delete from customer_tags where ctid = any(array(
+              select t.ctid from held t join s on s.customer_id = t.customer_id where ${stale}
+            ))`
       : sql`delete from customer_tags where ctid = any(array(
               select t.ctid from s cross join lateral (
                 select ctid, tag, source from customer_tags
@@ -41,6 +47,21 @@ export async function refreshDerivedTags(
               ) t
               where ${stale}
             ))`;
+  // A full refresh reads the derived tags held once, deletes the stale ones among them and inserts
+  // only the missing ones: most are held already, and a key probe for each (the conflict check)
+  // would be most of a warm run's cost. Materialised, the tags are never rescanned while the
+  // statement changes them.
+  const held =
+    customerIds === null
+      ? {
+          cte: sql`held as materialized (
+            select ctid, customer_id, tag, source from customer_tags
+            where workspace_id = ${workspaceId} and source = any(${channels ? ['activity', 'channel'] : ['activity']}::text[])
+          ),`,
+          missing: sql`where not exists (
+            select 1 from held h where h.customer_id = desired.customer_id and h.tag = desired.tag)`,
+        }
+      : { cte: sql``, missing: sql`` };
   const d = model.activity_days;
   // What each customer should have is a function of their own row, so tags that no longer hold
   // are found by comparing with that row, never by an anti-join with the set of all desired
@@ -59,17 +80,22 @@ export async function refreshDerivedTags(
         select customer_id, shops, active_days_in(active_mask, last_active_day, ${clock.today}::int, 30) as days
         from (${stats}) st
       ) a
-    ), gone as (${gone})
+    ), ${held.cte} gone as (${gone})
     insert into customer_tags (workspace_id, customer_id, tag, source, since, reason)
     select ${workspaceId}, customer_id, tag, source, ${clock.asOf.toISOString()}::timestamptz, reason
     from (
       select customer_id, activity as tag, 'activity' as source,
         jsonb_build_object('active_days_30', days, 'model_version', ${clock.modelVersion}::int) as reason
       from s
-      union all
-      select customer_id, 'shop:' || shop, 'channel', jsonb_build_object('shop', shop)
-      from s cross join lateral unnest(shops) as shop
+      ${
+        channels
+          ? sql`union all
+            select customer_id, 'shop:' || shop, 'channel', jsonb_build_object('shop', shop)
+            from s cross join lateral unnest(shops) as shop`
+          : sql``
+      }
     ) desired
+    ${held.missing}
     on conflict (workspace_id, customer_id, tag) do nothing`.execute(db);
 }
 

@@ -12,6 +12,7 @@ import { createTestDb, createTestWorkspace } from '../testing/test-db.ts';
 import type { Workspace } from '../workspaces/workspace.ts';
 import { getCustomerScores } from './get-customer-scores.ts';
 import { listRankings } from './list-rankings.ts';
+import { rebuildAggregates } from './rebuild-aggregates.ts';
 import { rescoreWorkspace } from './rescore-workspace.ts';
 import { saveValueModel } from './save-value-model.ts';
 import { DEFAULT_VALUE_MODEL } from './value-model.schema.ts';
@@ -164,6 +165,31 @@ describe('four values on obvious cases', () => {
   });
 });
 
+test('a rescoring later on moves the activity tags time has changed, and leaves the shop tags as they were', async () => {
+  const ws = await createTestWorkspace(h, 'time-passes');
+  const TALKER = '13900000009';
+  await ingest(ws, [
+    paid('tmall', 'T1', day(3), 9_900, [phone(TALKER)]),
+    ...Array.from({ length: 12 }, (_, d) => message(TALKER, d)),
+  ]);
+  await rescoreWorkspace(h.db, ws, { actor: 'test', now: NOW });
+  const held = async () =>
+    (
+      await sql<{ tag: string; since: Date }>`
+        select tag, since from customer_tags where workspace_id = ${ws.id} order by tag`.execute(h.db)
+    ).rows;
+  const before = await held();
+  expect(before.map((t) => t.tag)).toEqual(['activity:active', 'shop:tmall']);
+
+  // Forty days on, with no event in between: silent, since the later run; the shop tag untouched.
+  const later = new Date(NOW.getTime() + 40 * 86_400_000);
+  await rescoreWorkspace(h.db, ws, { actor: 'test', now: later });
+  expect(await held()).toEqual([
+    { tag: 'activity:silent', since: later },
+    before.find((t) => t.tag === 'shop:tmall'),
+  ]);
+});
+
 describe('explanations, rankings and weights', () => {
   let ws: Workspace;
   const customerOf = async (masked: string) => {
@@ -255,6 +281,17 @@ describe('explanations, rankings and weights', () => {
     await rescoreWorkspace(h.db, ws, { actor: 'test', now: NOW });
     const strip = (list: Record<string, unknown>[]) =>
       list.map(({ run_id: _r, scored_at: _s, ...values }) => values);
+    expect(strip(await rows())).toEqual(strip(kept));
+
+    // A customer whose aggregates are gone (a rebuild found no events of theirs) loses the scores too.
+    await sql`delete from customer_stats where workspace_id = ${ws.id} and customer_id = ${newcomer}`.execute(
+      h.db,
+    );
+    const fourth = await rescoreWorkspace(h.db, ws, { actor: 'test', now: NOW });
+    expect((await rows()).map((r) => r.customer_id)).not.toContain(newcomer);
+    expect(fourth.changed).toBeGreaterThanOrEqual(1);
+    await rebuildAggregates(h.db, ws, { now: NOW });
+    await rescoreWorkspace(h.db, ws, { actor: 'test', now: NOW });
     expect(strip(await rows())).toEqual(strip(kept));
   });
 
