@@ -376,25 +376,28 @@ export async function writeAllScores(db: Db, workspaceId: number, run: ScoreRun,
         percentile_disc(${secondShare}::float8) within group (order by total) as second_tier
       from v
     ),
-    -- What is stored, read once: a warm run then skips its unchanged rows by one hash join instead
-    -- of a key probe each. Materialised, the table is never rescanned while the upsert fills it.
+    -- What is stored, read once and set against the new scores in one full join: a warm run then
+    -- finds the few rows that changed, appeared or went without a key probe per customer.
+    -- Materialised, the table is never rescanned while the statement changes it.
     stored as materialized (
       select customer_id, ${sql.join(VALUES.map((c) => sql.ref(c)))} from customer_scores
       where workspace_id = ${workspaceId}
     ),
+    diff as materialized (
+      select n.*, o.customer_id as stored_id
+      from (${banded(sql`select * from v`, sql`(select super_user from b)`, sql`(select second_tier from b)`)}) n
+      full join stored o on o.customer_id = n.customer_id
+      where n.customer_id is null or o.customer_id is null or ${differs('o', 'n')}
+    ),
     written as (
-      ${upsertScores(sql`
-        select n.* from (${banded(sql`select * from v`, sql`(select super_user from b)`, sql`(select second_tier from b)`)}) n
-        left join stored o on o.customer_id = n.customer_id
-        where o.customer_id is null or ${differs('o', 'n')}`)}
+      ${upsertScores(sql`select * from diff where customer_id is not null`)}
       returning 1
     ),
     -- Scores of customers who have no aggregates any more, so were not scored (dropMergedAway
     -- removes merged ones already).
     gone as (
-      delete from customer_scores s using stored o
-      where s.workspace_id = ${workspaceId} and s.customer_id = o.customer_id
-        and not exists (select 1 from v where v.customer_id = o.customer_id)
+      delete from customer_scores s using diff d
+      where s.workspace_id = ${workspaceId} and d.customer_id is null and s.customer_id = d.stored_id
       returning 1
     )
     select (select count(*) from v)::int as scored,
