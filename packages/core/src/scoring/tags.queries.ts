@@ -6,8 +6,8 @@ import type { ValueModelConfig } from '../db/database.ts';
  * The tags the engine derives (activity over the last 30 days, the shops a customer buys in),
  * brought in line with customer_stats for the customers `customerIds` selects (null: all).
  * A tag that stays keeps its `since` and the reason it was given; one that no longer holds goes.
- * `channels: false` leaves the shop tags alone: they follow the shops, which only events change,
- * and the batches' upkeep keeps them; what time alone moves is the activity tags.
+ * In a full refresh, `channels: false` leaves the shop tags alone: they follow the shops, which
+ * only events change, and the batches' upkeep keeps them; what time alone moves is activity.
  */
 export async function refreshDerivedTags(
   db: Db,
@@ -31,10 +31,8 @@ export async function refreshDerivedTags(
               select customer_id, shops, active_mask, last_active_day from customer_stats
               where workspace_id = ${workspaceId} and customer_id = k.id offset 0
             ) c`;
-  const stale = channels
-    ? sql`(t.source = 'activity' and t.tag <> s.activity)
-        or (t.source = 'channel' and not substr(t.tag, 6) = any(s.shops))`
-    : sql`(t.source = 'activity' and t.tag <> s.activity)`;
+  const stale = sql`(t.source = 'activity' and t.tag <> s.activity)
+    or (t.source = 'channel' and not substr(t.tag, 6) = any(s.shops))`;
   const gone =
     customerIds === null
       ? sql`delete from customer_tags where ctid = any(array(
