@@ -329,10 +329,11 @@ function banded(rows: RawBuilder<unknown>, superUser: RawBuilder<unknown>, secon
 }
 
 /**
- * Writes the banded scores `rows` gives where they differ from what is stored. An upsert rather
- * than an update joined with the stored rows and an insert of the missing ones: each row is one
- * probe of the key, whatever the planner believes, where an anti-join against a table the same
- * statement fills can rescan every row it just inserted (quadratic on a first run).
+ * Writes the banded scores `rows` gives where they differ from what is stored: an upsert, so that
+ * each row is one probe of the key whatever the planner believes. (A full run first sets its rows
+ * against a materialised read of the stored ones, so that only changed rows get here; joined with
+ * the table itself, the statement that fills it could rescan it for every row, quadratic on a
+ * first run.)
  */
 function upsertScores(rows: RawBuilder<unknown>) {
   return sql`
