@@ -146,7 +146,7 @@ if (mode === 'decode' || mode === 'read') {
       rows: imported.summary.rows_read ?? 0,
       summary: imported.summary,
       status: imported.status,
-      failure: imported.failure,
+      failure: imported.failure?.en ?? null,
     };
   } finally {
     await handle?.close();

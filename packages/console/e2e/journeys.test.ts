@@ -284,9 +284,13 @@ describe.skipIf(disabled)('console journeys on the demo brand', () => {
     await page.getByTestId('import-status').getByText('已完成').waitFor();
     await page.getByTestId('import-summary').getByText('douyin_orders').waitFor();
     const problems = page.getByTestId('import-problems');
-    await problems.getByText('No buyer to attach the order to', { exact: false }).first().waitFor();
+    // The report speaks the console's language: Chinese by default, English on request.
+    await problems.getByText('没有可关联订单的买家', { exact: false }).first().waitFor();
     expect(await problems.locator('tbody tr').count()).toBe(3);
     await shot(page, '08-import-report');
+    await page.getByRole('button', { name: 'English' }).click();
+    await problems.getByText('No buyer to attach the order to', { exact: false }).first().waitFor();
+    expect(await problems.getByText('没有可关联订单的买家', { exact: false }).count()).toBe(0);
     await page.context().close();
   });
 

@@ -110,7 +110,9 @@ export type ImportState = {
   status: 'running' | 'done' | 'failed' | 'interrupted';
   progress: number;
   format: string | null;
+  /** Why it failed, in English, and in Chinese (null for failures stored before the Chinese was kept). */
   failure: string | null;
+  failure_zh: string | null;
   summary: {
     rows_read?: number;
     rows_imported?: number;
@@ -123,4 +125,11 @@ export type ImportState = {
   };
 };
 
-export type ImportProblem = { line: number; kind: string; column: string | null; reason: string };
+export type ImportProblem = {
+  line: number;
+  kind: string;
+  column: string | null;
+  code: string | null;
+  reason: string;
+  reason_zh: string | null;
+};

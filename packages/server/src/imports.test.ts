@@ -291,7 +291,12 @@ test('a 160 MiB upload streams through: memory stays bounded and the temporary f
     );
     expect(res.status).toBe(202);
     const status = await settled(res);
-    expect(status).toMatchObject({ status: 'failed', failure: expect.stringContaining('No header row') });
+    expect(status).toMatchObject({
+      status: 'failed',
+      failure: expect.stringContaining('No header row'),
+      failure_code: 'no_header',
+      failure_zh: expect.stringContaining('没有表头'),
+    });
     const row = await h.db
       .selectFrom('imports')
       .select('file_bytes')

@@ -360,14 +360,16 @@ export function openApiDocument() {
       },
       '/v1/imports/{id}': {
         get: {
-          summary: 'An import: status, progress and summary',
+          summary:
+            'An import: status, progress and summary; a failed one says why in failure (English), failure_zh and a stable failure_code',
           parameters: [id],
           responses: { '200': json('Import', 'the import'), ...errors('unauthorized', 'not_found') },
         },
       },
       '/v1/imports/{id}/problems': {
         get: {
-          summary: "The import's report: rejected and skipped lines with column and reason",
+          summary:
+            "The import's report: rejected and skipped lines with column, reason (English), reason_zh and a stable code",
           parameters: [
             id,
             { name: 'after_line', in: 'query', schema: { type: 'integer', minimum: 0 } },

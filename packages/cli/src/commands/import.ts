@@ -88,7 +88,7 @@ export function formatImport(result: ImportResult, dryRun: boolean): string {
     `import ${result.id}${dryRun ? ' (dry run: nothing stored)' : ''}: ${result.status}${result.format ? `, format ${result.format}` : ''}`,
   ];
   if (result.failure) {
-    lines.push(`  ${result.failure}`);
+    lines.push(`  ${result.failure.en}`);
   }
   lines.push(
     `  rows read ${s.rows_read ?? 0}, imported ${s.rows_imported ?? 0}, rejected ${s.rows_rejected ?? 0}, skipped ${s.rows_skipped ?? 0}`,

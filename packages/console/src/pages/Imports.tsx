@@ -85,7 +85,8 @@ export function ImportsPage() {
 }
 
 function ImportReport({ state }: { state: ImportState }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
+  const failure = (lang === 'zh' && state.failure_zh) || state.failure;
   const s = state.summary;
   const color = { running: 'processing', done: 'success', failed: 'error', interrupted: 'warning' }[
     state.status
@@ -103,7 +104,9 @@ function ImportReport({ state }: { state: ImportState }) {
         percent={Math.round(state.progress * 100)}
         status={state.status === 'failed' ? 'exception' : state.status === 'running' ? 'active' : 'success'}
       />
-      {state.failure && <Alert type="error" title={state.failure} style={{ margin: '12px 0' }} />}
+      {failure && (
+        <Alert type="error" title={failure} style={{ margin: '12px 0' }} data-testid="import-failure" />
+      )}
       {state.status !== 'running' && (
         <>
           <Descriptions column={4} size="small" style={{ marginTop: 16 }} data-testid="import-summary">
@@ -127,7 +130,7 @@ function ImportReport({ state }: { state: ImportState }) {
 
 /** The report, a server page at a time (after_line cursor). */
 function Problems({ importId }: { importId: number }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [rows, setRows] = useState<ImportProblem[] | null>(null);
   const [next, setNext] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -175,7 +178,11 @@ function Problems({ importId }: { importId: number }) {
             width: 160,
             render: (c: string | null) => c ?? '—',
           },
-          { title: t('imports.problemReason'), dataIndex: 'reason' },
+          {
+            title: t('imports.problemReason'),
+            key: 'reason',
+            render: (_: unknown, p: ImportProblem) => (lang === 'zh' && p.reason_zh) || p.reason,
+          },
         ]}
       />
       {next !== null && (

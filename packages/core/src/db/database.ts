@@ -160,7 +160,10 @@ export interface ImportsTable {
   status: 'running' | 'done' | 'failed';
   bytes_read: Generated<number>;
   summary: Json<ImportSummary>;
+  /** Why the import failed, in English; its code and Chinese words (null before migration 0011). */
   failure: string | null;
+  failure_code: string | null;
+  failure_zh: string | null;
   actor: string;
   created_at: CreatedAt;
   /** Touched with every progress update: a running import that stops beating was interrupted. */
@@ -193,7 +196,10 @@ export interface ImportProblemsTable {
   line: number;
   kind: 'rejected' | 'skipped';
   column_name: string | null;
+  /** In English; the code and the Chinese words are null for reports stored before migration 0011. */
   reason: string;
+  code: string | null;
+  reason_zh: string | null;
 }
 
 export interface ContentsTable {

@@ -10,6 +10,7 @@ import * as m0007 from './migrations/0007-api-key-usage.ts';
 import * as m0008 from './migrations/0008-upkeep-queue.ts';
 import * as m0009 from './migrations/0009-lifetime-value-score.ts';
 import * as m0010 from './migrations/0010-people-brought.ts';
+import * as m0011 from './migrations/0011-import-reason-codes.ts';
 
 /** Forward-only: a landed migration is never edited; a change is a new file added here. */
 const migrations: Record<string, Migration> = {
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   '0008-upkeep-queue': m0008,
   '0009-lifetime-value-score': m0009,
   '0010-people-brought': m0010,
+  '0011-import-reason-codes': m0011,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -193,6 +193,8 @@ create table import_problems (
   kind text not null,
   column_name text,
   reason text not null,
+  code text,
+  reason_zh text,
   constraint import_problems_kind_check CHECK ((kind = ANY (ARRAY['rejected'::text, 'skipped'::text]))),
   constraint import_problems_pkey PRIMARY KEY (workspace_id, import_id, line, kind),
   constraint import_problems_workspace_id_import_id_fkey FOREIGN KEY (workspace_id, import_id) REFERENCES imports(workspace_id, id)
@@ -214,6 +216,8 @@ create table imports (
   created_at timestamp with time zone not null default now(),
   heartbeat_at timestamp with time zone not null default now(),
   finished_at timestamp with time zone,
+  failure_code text,
+  failure_zh text,
   constraint imports_pkey PRIMARY KEY (workspace_id, id),
   constraint imports_status_check CHECK ((status = ANY (ARRAY['running'::text, 'done'::text, 'failed'::text]))),
   constraint imports_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES workspaces(id)

@@ -76,21 +76,23 @@ describe('parseAmountFen', () => {
   });
 
   test.each([
-    ['1.005', /more than two decimal places/],
-    ['1,23', /not an amount/],
-    ['12,3456.00', /not an amount/],
-    ['1.2E+3', /not an amount/],
-    ['69.20(分销商等级折扣：47.80)', /not an amount/], // Youzan 店铺优惠（分摊）packs an explanation in
-    ['--5', /more than one sign/],
-    ['(-5)', /more than one sign/],
-    ['+-5', /more than one sign/],
-    ['abc', /not an amount/],
-    ['.', /not an amount/],
-    ['99999999999999', /too large/],
-  ])('%j is refused', (raw, reason) => {
+    ['1.005', /more than two decimal places/, 'amount_below_fen'],
+    ['1,23', /not an amount/, 'not_an_amount'],
+    ['12,3456.00', /not an amount/, 'not_an_amount'],
+    ['1.2E+3', /not an amount/, 'not_an_amount'],
+    ['69.20(分销商等级折扣：47.80)', /not an amount/, 'not_an_amount'], // Youzan 店铺优惠（分摊）packs an explanation in
+    ['--5', /more than one sign/, 'amount_two_signs'],
+    ['(-5)', /more than one sign/, 'amount_two_signs'],
+    ['+-5', /more than one sign/, 'amount_two_signs'],
+    ['abc', /not an amount/, 'not_an_amount'],
+    ['.', /not an amount/, 'not_an_amount'],
+    ['99999999999999', /too large/, 'amount_too_large'],
+  ])('%j is refused', (raw, en, code) => {
     const r = parseAmountFen(raw);
     expect(r.ok).toBe(false);
-    expect(r.ok ? '' : r.reason).toMatch(reason);
+    expect(r.ok ? null : r.reason).toMatchObject({ code, en: expect.stringMatching(en) });
+    // The Chinese words name the value too.
+    expect(r.ok ? '' : r.reason.zh).toContain(`“${raw}”`);
   });
 });
 
@@ -144,20 +146,21 @@ describe('parseTimestamp', () => {
   });
 
   test.each([
-    ['2026-02-30 10:00:00', /not a real date/],
-    ['2026-13-01', /not a real date/],
-    ['2026-06-19 24:00', /not a real date/],
-    ['2026-06-19 10:60', /not a real date/],
-    ['2026-06-19 10', /not a date and time/],
-    ['2026-06/19', /not a date and time/],
-    ['19/06/2026', /not a date and time/],
-    ['2026-06-20 11:00 - 2026-06-20 12:00', /range of times/], // Youzan 同城送达时间
-    ['45123.5', /not a date and time/], // an Excel serial number
-    ['1791430000', /not a date and time/],
-  ])('%j is refused', (raw, reason) => {
+    ['2026-02-30 10:00:00', /not a real date/, /不是真实存在的日期时间/],
+    ['2026-13-01', /not a real date/, /不是真实存在的日期时间/],
+    ['2026-06-19 24:00', /not a real date/, /不是真实存在的日期时间/],
+    ['2026-06-19 10:60', /not a real date/, /不是真实存在的日期时间/],
+    ['2026-06-19 10', /not a date and time/, /不是 .* 这样的日期时间$/],
+    ['2026-06/19', /not a date and time/, /不是 .* 这样的日期时间$/],
+    ['19/06/2026', /not a date and time/, /不是 .* 这样的日期时间$/],
+    ['2026-06-20 11:00 - 2026-06-20 12:00', /range of times/, /看起来是一个时间段/], // Youzan 同城送达时间
+    ['45123.5', /not a date and time/, /不是 .* 这样的日期时间$/], // an Excel serial number
+    ['1791430000', /not a date and time/, /不是 .* 这样的日期时间$/],
+  ])('%j is refused', (raw, en, zh) => {
     const r = parseTimestamp(raw);
     expect(r.ok).toBe(false);
-    expect(r.ok ? '' : r.reason).toMatch(reason);
+    expect(r.ok ? '' : r.reason.en).toMatch(en);
+    expect(r.ok ? '' : r.reason.zh).toMatch(zh);
   });
 });
 
@@ -175,7 +178,13 @@ describe('parseId', () => {
     (raw) => {
       const r = parseId(raw);
       expect(r.ok).toBe(false);
-      expect(r.ok ? '' : r.reason).toMatch(/rounded by Excel.*cannot be recovered.*export the file again/s);
+      expect(r.ok ? '' : r.reason.en).toMatch(
+        /rounded by Excel.*cannot be recovered.*export the file again/s,
+      );
+      expect(r.ok ? null : r.reason).toMatchObject({
+        code: 'id_rounded_by_excel',
+        zh: expect.stringContaining(raw),
+      });
     },
   );
 });

@@ -1,3 +1,4 @@
+import { type Reason, reason } from './import-reason.ts';
 import { wallTimeToIso } from './time-zone.ts';
 
 /**
@@ -10,7 +11,7 @@ import { wallTimeToIso } from './time-zone.ts';
 
 export type Cleaned<T> =
   | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly reason: string };
+  | { readonly ok: false; readonly reason: Reason };
 
 /** Values that exports write for "nothing" (§0.9): Douyin `-`, Youzan `——`, tools' `N/A`, `null`. */
 const EMPTY_MARKERS = new Set(['-', '--', '—', '——', '－', '–', 'n/a', '#n/a', 'null', 'none', '无']);
@@ -69,22 +70,42 @@ export function parseAmountFen(raw: string | null): Cleaned<number | null> {
   const intPart = m?.int;
   const fracPart = m?.frac;
   if (m === undefined || (intPart === undefined && fracPart === undefined)) {
-    return { ok: false, reason: `"${text}" is not an amount in yuan` };
+    return {
+      ok: false,
+      reason: reason('not_an_amount', `"${text}" is not an amount in yuan`, `“${text}”不是以元为单位的金额`),
+    };
   }
   const sign = m.sign1 ?? m.sign2;
   if ((m.sign1 !== undefined && m.sign2 !== undefined) || (negative && sign !== undefined)) {
-    return { ok: false, reason: `"${text}" has more than one sign` };
+    return {
+      ok: false,
+      reason: reason('amount_two_signs', `"${text}" has more than one sign`, `“${text}”有不止一个正负号`),
+    };
   }
   if (sign === '-') {
     negative = true;
   }
   const frac = fracPart ?? '';
   if (frac.length > 2 && !/^0+$/.test(frac.slice(2))) {
-    return { ok: false, reason: `"${text}" has more than two decimal places; amounts are kept in whole fen` };
+    return {
+      ok: false,
+      reason: reason(
+        'amount_below_fen',
+        `"${text}" has more than two decimal places; amounts are kept in whole fen`,
+        `“${text}”的小数超过两位；金额只精确到分`,
+      ),
+    };
   }
   const digits = (intPart ?? '0').replaceAll(',', '').replace(/^0+(?=\d)/, '');
   if (digits.length > MAX_YUAN_DIGITS) {
-    return { ok: false, reason: `"${text}" is too large to be an amount` };
+    return {
+      ok: false,
+      reason: reason(
+        'amount_too_large',
+        `"${text}" is too large to be an amount`,
+        `“${text}”太大，不可能是金额`,
+      ),
+    };
   }
   const fen = Number(digits) * 100 + Number(frac.slice(0, 2).padEnd(2, '0'));
   return { ok: true, value: negative && fen !== 0 ? -fen : fen };
@@ -115,8 +136,15 @@ export function parseTimestamp(
   const s = text.normalize('NFKC');
   const m = (DATE_TIME.exec(s) ?? DATE_TIME_ZH.exec(s))?.groups;
   if (m === undefined) {
-    const range = / - |~|至/.test(s) ? ' (it looks like a range of times)' : '';
-    return { ok: false, reason: `"${text}" is not a date and time like 2026-06-19 10:00:00${range}` };
+    const range = / - |~|至/.test(s);
+    return {
+      ok: false,
+      reason: reason(
+        'not_a_time',
+        `"${text}" is not a date and time like 2026-06-19 10:00:00${range ? ' (it looks like a range of times)' : ''}`,
+        `“${text}”不是 2026-06-19 10:00:00 这样的日期时间${range ? '（看起来是一个时间段）' : ''}`,
+      ),
+    };
   }
   const year = Number(m.y);
   const month = Number(m.mo);
@@ -136,7 +164,14 @@ export function parseTimestamp(
     minute <= 59 &&
     second <= 59;
   if (!valid) {
-    return { ok: false, reason: `"${text}" is not a real date and time` };
+    return {
+      ok: false,
+      reason: reason(
+        'impossible_time',
+        `"${text}" is not a real date and time`,
+        `“${text}”不是真实存在的日期时间`,
+      ),
+    };
   }
   return {
     ok: true,
@@ -163,10 +198,14 @@ export function parseId(raw: string | null): Cleaned<string | null> {
   if (SCIENTIFIC.test(text)) {
     return {
       ok: false,
-      reason:
+      reason: reason(
+        'id_rounded_by_excel',
         `The id "${text}" was rounded by Excel (the file was opened and saved in Excel, which shows long ` +
-        'numbers in scientific notation and keeps only their first 15 digits). The original digits ' +
-        'cannot be recovered: export the file again from the platform and upload it without saving it in Excel.',
+          'numbers in scientific notation and keeps only their first 15 digits). The original digits ' +
+          'cannot be recovered: export the file again from the platform and upload it without saving it in Excel.',
+        `编号“${text}”已被 Excel 改写（文件在 Excel 中打开并保存过，Excel 以科学计数法显示长数字，只保留前 15 位），` +
+          '原来的数字无法恢复：请从平台重新导出，不经 Excel 保存直接上传。',
+      ),
     };
   }
   return { ok: true, value: text };

@@ -1,4 +1,5 @@
 import { type TextEncodingName, wholeCharsLength } from './char-boundary.ts';
+import { type Reason, reason } from './import-reason.ts';
 
 export type { TextEncodingName } from './char-boundary.ts';
 
@@ -35,13 +36,15 @@ export interface DecodedText {
 
 /** Bytes that cannot be decoded. `offset` counts from the start of the file, BOM included. */
 export class TextDecodeError extends Error {
+  readonly reason: Reason;
   readonly offset: number;
   /** 1-based line of the offending byte (lines counted by LF). */
   readonly line: number;
 
-  constructor(message: string, offset: number, line: number) {
-    super(message);
+  constructor(why: Reason, offset: number, line: number) {
+    super(why.en);
     this.name = 'TextDecodeError';
+    this.reason = why;
     this.offset = offset;
     this.line = line;
   }
@@ -124,10 +127,16 @@ function sniffEncoding(prefix: Uint8Array): TextEncodingName {
   // characters is UTF-8 with a damaged byte: read as GB18030 it could decode, silently, to nonsense.
   if (countNonAscii(utf8.validText) >= UTF8_EVIDENCE) {
     const line = 1 + countNewlines(utf8.validText);
+    const bytes = describeBytes(prefix, utf8.length);
     throw new TextDecodeError(
-      `The file is UTF-8, but the text at byte offset ${utf8.length} (line ${line}) is not ` +
-        `(${describeBytes(prefix, utf8.length)}). The file is damaged or mixes encodings: export it again ` +
-        'from the platform and upload it unchanged.',
+      reason(
+        'damaged_utf8',
+        `The file is UTF-8, but the text at byte offset ${utf8.length} (line ${line}) is not ` +
+          `(${bytes}). The file is damaged or mixes encodings: export it again ` +
+          'from the platform and upload it unchanged.',
+        `文件是 UTF-8 编码，但第 ${line} 行（字节偏移 ${utf8.length}）的内容不是（${bytes}）。` +
+          '文件已损坏或混用了多种编码：请从平台重新导出，原样上传。',
+      ),
       utf8.length,
       line,
     );
@@ -137,9 +146,15 @@ function sniffEncoding(prefix: Uint8Array): TextEncodingName {
     return 'gb18030';
   }
   const line = 1 + countNewlines(gb.validText);
+  const bytes = describeBytes(prefix, gb.length);
   throw new TextDecodeError(
-    `The file is neither UTF-8 nor GBK/GB18030: byte offset ${gb.length} (line ${line}) fits neither ` +
-      `(${describeBytes(prefix, gb.length)}). Export the file again from the platform and upload it unchanged.`,
+    reason(
+      'unknown_encoding',
+      `The file is neither UTF-8 nor GBK/GB18030: byte offset ${gb.length} (line ${line}) fits neither ` +
+        `(${bytes}). Export the file again from the platform and upload it unchanged.`,
+      `文件既不是 UTF-8 也不是 GBK/GB18030 编码：第 ${line} 行（字节偏移 ${gb.length}）两者都不符（${bytes}）。` +
+        '请从平台重新导出，原样上传。',
+    ),
     gb.length,
     line,
   );
@@ -224,20 +239,31 @@ function streamError(state: StreamState, bytes: Uint8Array, bad: Invalid): TextD
   const bytesThere = describeBytes(bytes, bad.length);
   if (bad.truncated) {
     return new TextDecodeError(
-      `The file ends in the middle of a character, at ${where} (${bytesThere}). It may have been cut ` +
-        'off while downloading; download it again.',
+      reason(
+        'cut_off_character',
+        `The file ends in the middle of a character, at ${where} (${bytesThere}). It may have been cut ` +
+          'off while downloading; download it again.',
+        `文件在第 ${line} 行（字节偏移 ${offset}）的一个字符中间结束（${bytesThere}），可能下载时被截断：请重新下载。`,
+      ),
       offset,
       line,
     );
   }
   const label = LABELS[state.encoding];
-  const why =
-    state.decidedBy === 'content'
-      ? ` The start of the file is ${label}, so the file mixes encodings (for example rows pasted in ` +
-        'from another file). Export it again from the platform, or choose its encoding explicitly.'
-      : ` The file is damaged or is not ${label}. Export it again from the platform.`;
+  const mixed = state.decidedBy === 'content';
+  const why = mixed
+    ? ` The start of the file is ${label}, so the file mixes encodings (for example rows pasted in ` +
+      'from another file). Export it again from the platform, or choose its encoding explicitly.'
+    : ` The file is damaged or is not ${label}. Export it again from the platform.`;
+  const whyZh = mixed
+    ? `文件开头是 ${label}，所以文件混用了多种编码（例如从别的文件粘贴进来的行）。请从平台重新导出，或明确指定编码。`
+    : `文件已损坏或不是 ${label} 编码。请从平台重新导出。`;
   return new TextDecodeError(
-    `The text at ${where} is not valid ${label} (${bytesThere}).${why}`,
+    reason(
+      mixed ? 'mixed_encodings' : 'undecodable_text',
+      `The text at ${where} is not valid ${label} (${bytesThere}).${why}`,
+      `第 ${line} 行（字节偏移 ${offset}）的内容不是有效的 ${label}（${bytesThere}）。${whyZh}`,
+    ),
     offset,
     line,
   );

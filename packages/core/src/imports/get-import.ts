@@ -23,9 +23,15 @@ export async function getImport(db: Db, workspace: Workspace, id: number, now: D
     progress:
       row.file_bytes > 0 ? Math.min(1, row.bytes_read / row.file_bytes) : row.status === 'running' ? 0 : 1,
     summary: row.summary,
-    failure: stale
-      ? 'the import stopped reporting progress; import the file again (imported rows are duplicates)'
-      : row.failure,
+    // In English; the code and the Chinese words (null for failures stored before migration 0011).
+    ...(stale
+      ? {
+          failure:
+            'the import stopped reporting progress; import the file again (imported rows are duplicates)',
+          failure_code: 'interrupted',
+          failure_zh: '导入不再报告进度，已中断；请重新导入该文件（已导入的行会作为重复项跳过）',
+        }
+      : { failure: row.failure, failure_code: row.failure_code, failure_zh: row.failure_zh }),
     created_at: row.created_at,
     finished_at: row.finished_at,
   };
@@ -46,7 +52,14 @@ export async function getImportProblems(
     limit: page.limit,
   });
   return {
-    problems: rows.map((r) => ({ line: r.line, kind: r.kind, column: r.column_name, reason: r.reason })),
+    problems: rows.map((r) => ({
+      line: r.line,
+      kind: r.kind,
+      column: r.column_name,
+      code: r.code,
+      reason: r.reason,
+      reason_zh: r.reason_zh,
+    })),
     next_after_line: rows.length === page.limit ? (rows.at(-1)?.line ?? null) : null,
   };
 }

@@ -162,9 +162,24 @@ describe('importFile', () => {
     expect(queued).toEqual([]);
 
     const report = await getImportProblems(h.db, ws, taobao.id, { limit: 10 });
+    // Stored and served in both console languages, with a code programs can rely on.
     expect(report.problems).toEqual([
-      { line: 5, kind: 'rejected', column: '订单编号', reason: expect.stringContaining('Excel') },
-      { line: 6, kind: 'skipped', column: null, reason: expect.stringContaining('等待买家付款') },
+      {
+        line: 5,
+        kind: 'rejected',
+        column: '订单编号',
+        code: 'id_rounded_by_excel',
+        reason: expect.stringContaining('Excel'),
+        reason_zh: expect.stringContaining('已被 Excel 改写'),
+      },
+      {
+        line: 6,
+        kind: 'skipped',
+        column: null,
+        code: expect.stringMatching(/^[a-z_]+$/),
+        reason: expect.stringContaining('等待买家付款'),
+        reason_zh: expect.stringContaining('等待买家付款'),
+      },
     ]);
     expect(await getImport(h.db, ws, taobao.id)).toMatchObject({
       status: 'done',
@@ -203,7 +218,14 @@ describe('importFile', () => {
     const ws = await createTestWorkspace(h, 'imports-unknown');
     const result = await run(ws, 'notes.csv', utf8('标题,内容\r\n你好,世界\r\n'));
     expect(result.status).toBe('failed');
-    expect(result.failure).toMatch(/^notes\.csv: No header row.*Known formats: taobao_orders .*--format\.$/s);
+    expect(result.failure?.en).toMatch(
+      /^notes\.csv: No header row.*Known formats: taobao_orders .*--format\.$/s,
+    );
+    expect(await getImport(h.db, ws, result.id)).toMatchObject({
+      failure: result.failure?.en,
+      failure_code: 'no_header',
+      failure_zh: expect.stringMatching(/^notes\.csv：前 20 行里没有表头.*已知格式：taobao_orders /s),
+    });
     await expect(run(ws, 'x.csv', jdFile, { format: 'amazon_orders' })).rejects.toMatchObject({
       code: 'invalid_request',
     });
@@ -221,12 +243,21 @@ describe('importFile', () => {
     expect(result).toMatchObject({ status: 'done', format: 'taobao_orders' });
     expect(result.summary).toMatchObject({ rows_read: 2, rows_imported: 1, rows_rejected: 1, orders: 1 });
     const [problem] = (await getImportProblems(h.db, ws, result.id, { limit: 10 })).problems;
-    expect(problem).toMatchObject({ line: 4, column: '订单编号', reason: expect.stringContaining('Excel') });
+    expect(problem).toMatchObject({
+      line: 4,
+      column: '订单编号',
+      code: 'id_rounded_by_excel',
+      reason: expect.stringContaining('Excel'),
+    });
 
     const xls = new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, ...new Array(600).fill(0)]);
     const refused = await run(ws, 'ExportOrderList.xls', xls);
     expect(refused.status).toBe('failed');
-    expect(refused.failure).toMatch(/^ExportOrderList\.xls: This is an old Excel \.xls file.*\.xlsx/);
+    expect(refused.failure?.en).toMatch(/^ExportOrderList\.xls: This is an old Excel \.xls file.*\.xlsx/);
+    expect(refused.failure).toMatchObject({
+      code: 'old_excel',
+      zh: expect.stringContaining('ExportOrderList.xls：'),
+    });
   });
 
   test('a file of no known format imports with a mapping; a bad mapping is refused with its issues', async () => {
@@ -280,6 +311,7 @@ describe('importFile', () => {
       new Uint8Array([0xff, 0xfe, 0x00, 0xd8, 0x00, 0x00, 0x41, 0x81, 0x2c]),
     );
     expect(result.status).toBe('failed');
-    expect(result.failure).toContain('broken.csv');
+    expect(result.failure?.en).toContain('broken.csv');
+    expect(result.failure?.zh).toContain('broken.csv');
   });
 });

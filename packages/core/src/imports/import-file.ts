@@ -2,7 +2,7 @@ import type { Db } from '../db/create-db.ts';
 import type { ImportSummary, OrderItem } from '../db/database.ts';
 import type { EventInput } from '../events/event.schema.ts';
 import { ingestEvents } from '../events/ingest-events.ts';
-import { prepareEvent } from '../events/prepare-event.ts';
+import { type FieldError, prepareEvent } from '../events/prepare-event.ts';
 import { upkeepAfterCommit } from '../scoring/maintain-aggregates.ts';
 import { AppError } from '../shared/errors.ts';
 import type { Workspace } from '../workspaces/workspace.ts';
@@ -10,6 +10,7 @@ import { attachOrderItems } from './attach-order-items.ts';
 import { createGenericFormat, parseMapping } from './formats/generic-csv.ts';
 import type { ImportFormat, MapOutcome } from './formats/import-format.ts';
 import { detectFormat, FORMATS, findFormat } from './formats/index.ts';
+import { type Reason, reason } from './import-reason.ts';
 import {
   countPendingItems,
   countProfiles,
@@ -46,7 +47,7 @@ export type ImportResult = {
   status: 'done' | 'failed';
   format: string | null;
   summary: ImportSummary;
-  failure: string | null;
+  failure: Reason | null;
 };
 
 const BATCH = 1000;
@@ -95,19 +96,29 @@ export async function importFile(
     const { kind, chunks } = await sniff(counted.chunks);
     const options = { expectedHeaders: chosen ? chosen.headers : FORMATS.flatMap((f) => f.headers) };
     if (kind === 'xls') {
-      return await run.fail(`${input.fileName}: ${OLD_EXCEL_REASON}`);
+      return await run.fail(inFile(input.fileName, null, OLD_EXCEL_REASON));
     }
     // Any zip goes to the workbook reader: its central directory tells a workbook from a bundle.
     const opened = kind === 'text' ? await openCsv(chunks, options) : await openXlsx(chunks, options);
     if (!opened.ok) {
-      const hint =
-        opened.code === 'no_header' ? ` Known formats: ${knownFormats()}; choose one with --format.` : '';
-      return await run.fail(`${input.fileName}: ${opened.reason}${hint}`);
+      const why = opened.code === 'no_header' ? withKnownFormats(opened.reason) : opened.reason;
+      return await run.fail(inFile(input.fileName, null, why));
     }
     const format = chosen ?? detectFormat(opened.header.names)?.format;
     if (format === undefined) {
+      const { line } = opened.header;
       return await run.fail(
-        `${input.fileName}: the header on line ${opened.header.line} matches no known export. Known formats: ${knownFormats()}; choose one with --format.`,
+        inFile(
+          input.fileName,
+          null,
+          withKnownFormats(
+            reason(
+              'unknown_format',
+              `the header on line ${line} matches no known export.`,
+              `第 ${line} 行的表头不属于任何已知的导出格式。`,
+            ),
+          ),
+        ),
       );
     }
     await updateImport(db, workspace.id, id, { format: format.id, encoding: opened.encoding });
@@ -118,7 +129,7 @@ export async function importFile(
     for await (const item of opened.rows) {
       if (item.kind === 'fatal') {
         await run.flush();
-        return await run.fail(`${input.fileName}, line ${item.line}: ${item.reason}`, format);
+        return await run.fail(inFile(input.fileName, item.line, item.reason), format);
       }
       rowsRead += 1;
       run.summary.rows_read = rowsRead;
@@ -154,7 +165,15 @@ export async function importFile(
     return { id, status: 'done', format: format.id, summary: run.summary, failure: null };
   } catch (error) {
     // The report keeps what was learned; the error itself is a bug and goes up.
-    await run.fail(`${input.fileName}: internal error during the import`).catch(() => undefined);
+    await run
+      .fail(
+        inFile(
+          input.fileName,
+          null,
+          reason('internal_error', 'internal error during the import', '导入时发生内部错误'),
+        ),
+      )
+      .catch(() => undefined);
     throw error;
   }
 }
@@ -263,13 +282,13 @@ class ImportRun {
         this.#itemSources.add(event.source ?? 'api');
       }
       if (outcome.status === 'rejected' || outcome.status === 'conflict') {
-        const reason =
+        const why =
           outcome.status === 'rejected'
-            ? `event ${event.id} rejected: ${outcome.errors.map((e) => `${e.path} ${e.message}`).join('; ')}`
-            : outcome.message;
+            ? invalidEvent(event.id, outcome.errors)
+            : eventConflict(event.id, outcome.message);
         this.summary.rows_imported! -= lines.length;
         for (const line of lines) {
-          this.problem({ line, kind: 'rejected', column: null, reason });
+          this.problem({ line, kind: 'rejected', column: null, reason: why });
         }
       }
     });
@@ -340,7 +359,7 @@ class ImportRun {
     }
   }
 
-  async fail(failure: string, format?: ImportFormat): Promise<ImportResult> {
+  async fail(failure: Reason, format?: ImportFormat): Promise<ImportResult> {
     await this.#inFlight.catch(() => undefined);
     await insertProblems(this.#db, this.#workspace.id, this.#id, this.#problems.splice(0));
     await updateImport(this.#db, this.#workspace.id, this.#id, {
@@ -354,7 +373,7 @@ class ImportRun {
 
 /** Reasons name values (an order id, an amount); the summary groups by column and the reason's gist. */
 function reasonKey(problem: ProblemRow): string {
-  const gist = problem.reason.replace(/"[^"]*"|\d[\d.,:\-/ ]*/g, '…').slice(0, 120);
+  const gist = problem.reason.en.replace(/"[^"]*"|\d[\d.,:\-/ ]*/g, '…').slice(0, 120);
   return problem.column === null ? gist : `${problem.column}: ${gist}`;
 }
 
@@ -386,6 +405,34 @@ function chooseFormat(input: ImportInput): ImportFormat | null {
 
 function knownFormats(): string {
   return FORMATS.map((f) => `${f.id} (${f.label})`).join(', ');
+}
+
+/** A reason that stopped the whole file, said of the file (and the line, when one is at fault). */
+function inFile(fileName: string, line: number | null, why: Reason): Reason {
+  return reason(
+    why.code,
+    `${fileName}${line === null ? '' : `, line ${line}`}: ${why.en}`,
+    `${fileName}${line === null ? '' : ` 第 ${line} 行`}：${why.zh}`,
+  );
+}
+
+function withKnownFormats(why: Reason): Reason {
+  const known = knownFormats();
+  return reason(
+    why.code,
+    `${why.en} Known formats: ${known}; choose one with --format.`,
+    `${why.zh}已知格式：${known}；导入时可指定格式（命令行用 --format）。`,
+  );
+}
+
+/** A row whose events ingestion refused: the schema's words name the field, in English only. */
+function invalidEvent(id: string, errors: readonly FieldError[]): Reason {
+  const detail = errors.map((e) => `${e.path} ${e.message}`).join('; ');
+  return reason('invalid_event', `event ${id} rejected: ${detail}`, `事件 ${id} 未通过校验：${detail}`);
+}
+
+function eventConflict(id: string, message: string): Reason {
+  return reason('event_conflict', message, `事件 ${id} 之前以不同的内容导入过，本次没有改动任何数据`);
 }
 
 const SNIFF_BYTES = 512;

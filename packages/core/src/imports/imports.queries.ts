@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/create-db.ts';
 import type { ImportSummary, OrderItem } from '../db/database.ts';
+import type { Reason } from './import-reason.ts';
 
 export function insertImport(
   db: Db,
@@ -35,7 +36,7 @@ export async function updateImport(
     bytesRead?: number;
     summary?: ImportSummary;
     status?: 'done' | 'failed';
-    failure?: string;
+    failure?: Reason;
   },
 ) {
   await db
@@ -46,7 +47,9 @@ export async function updateImport(
       ...(patch.bytesRead === undefined ? {} : { bytes_read: patch.bytesRead }),
       ...(patch.summary === undefined ? {} : { summary: JSON.stringify(patch.summary) }),
       ...(patch.status === undefined ? {} : { status: patch.status, finished_at: new Date() }),
-      ...(patch.failure === undefined ? {} : { failure: patch.failure }),
+      ...(patch.failure === undefined
+        ? {}
+        : { failure: patch.failure.en, failure_code: patch.failure.code, failure_zh: patch.failure.zh }),
       heartbeat_at: new Date(),
     })
     .where('workspace_id', '=', workspaceId)
@@ -58,7 +61,7 @@ export type ProblemRow = {
   line: number;
   kind: 'rejected' | 'skipped';
   column: string | null;
-  reason: string;
+  reason: Reason;
 };
 
 export async function insertProblems(
@@ -79,7 +82,9 @@ export async function insertProblems(
         line: r.line,
         kind: r.kind,
         column_name: r.column,
-        reason: r.reason,
+        reason: r.reason.en,
+        code: r.reason.code,
+        reason_zh: r.reason.zh,
       })),
     )
     .onConflict((oc) => oc.doNothing())
@@ -103,7 +108,7 @@ export function listProblems(
 ) {
   return db
     .selectFrom('import_problems')
-    .select(['line', 'kind', 'column_name', 'reason'])
+    .select(['line', 'kind', 'column_name', 'reason', 'code', 'reason_zh'])
     .where('workspace_id', '=', workspaceId)
     .where('import_id', '=', importId)
     .where('line', '>', page.afterLine)

@@ -157,11 +157,36 @@ describe('Taobao item file (ExportOrderDetailList)', () => {
         kind: 'rejected',
         line: 2,
         column: '价格',
-        reason: expect.stringMatching(/^Line 3 of the same order 3100000000000000001 is rejected: .*abc/),
+        reason: {
+          code: 'not_an_amount',
+          en: expect.stringMatching(/^Line 3 of the same order 3100000000000000001 is rejected: .*abc/),
+          zh: expect.stringMatching(/^同一订单 3100000000000000001 的第 3 行被拒：“abc”/),
+        },
       },
-      { kind: 'rejected', line: 3, column: '价格', reason: expect.stringContaining('"abc"') },
-      { kind: 'rejected', line: 4, column: '购买数量', reason: expect.stringContaining('not a quantity') },
-      { kind: 'rejected', line: 5, column: '订单编号', reason: expect.stringContaining('Excel') },
+      {
+        kind: 'rejected',
+        line: 3,
+        column: '价格',
+        reason: expect.objectContaining({ en: expect.stringContaining('"abc"') }),
+      },
+      {
+        kind: 'rejected',
+        line: 4,
+        column: '购买数量',
+        reason: expect.objectContaining({
+          code: 'not_a_quantity',
+          en: expect.stringContaining('not a quantity'),
+        }),
+      },
+      {
+        kind: 'rejected',
+        line: 5,
+        column: '订单编号',
+        reason: expect.objectContaining({
+          code: 'id_rounded_by_excel',
+          en: expect.stringContaining('Excel'),
+        }),
+      },
     ]);
     expect(mapped.outcomes.filter((o) => o.kind === 'items').map((o) => o.lines)).toEqual([[6]]);
   });

@@ -43,7 +43,7 @@ test(`${ROWS} rows stream through with the heap bounded`, async () => {
   }
   const file = await openCsv(counted(), { expectedHeaders: ['订单编号', '买家会员名', '订单状态'] });
   if (!file.ok) {
-    throw new Error(file.reason);
+    throw new Error(file.reason.en);
   }
   let rows = 0;
   let lastLine = 0;

@@ -128,7 +128,7 @@ test(`malformed CSV is read without crash or hang, every line accounted for (see
         // Only an invalid byte before the header refuses the whole file (with its offset).
         expect(opened).toMatchObject({
           code: 'undecodable',
-          reason: expect.stringMatching(/byte offset \d+/),
+          reason: { en: expect.stringMatching(/byte offset \d+/), zh: expect.stringMatching(/字节偏移 \d+/) },
         });
         expect(invalidByte).toBe(true);
         return;

@@ -108,7 +108,11 @@ describe('openCsv, one test per quirk of the formats README §0', () => {
     const [row] = rowCells(items);
     const id = parseId(row!.主订单编号!);
     expect(id.ok).toBe(false);
-    expect(id.ok ? '' : id.reason).toMatch(/"6\.91793E\+18" was rounded by Excel.*export the file again/s);
+    expect(id.ok ? null : id.reason).toMatchObject({
+      code: 'id_rounded_by_excel',
+      en: expect.stringMatching(/"6\.91793E\+18" was rounded by Excel.*export the file again/s),
+      zh: expect.stringMatching(/“6\.91793E\+18”已被 Excel 改写.*重新导出/s),
+    });
     expect(parseAmountFen(row!.订单应付金额!)).toEqual({ ok: true, value: 2990 });
     const chat = 'id,MsgSvrID,type_name,talker,CreateTime\r\n1,9.53E+17,文本,我,2024/10/4 11:42\r\n';
     const { items: chatItems } = await readAll(utf8(chat), {
@@ -213,13 +217,24 @@ describe('openCsv, rows and errors', () => {
     ]);
     expect(items[0]).toMatchObject({
       column: 'b',
-      reason: expect.stringMatching(/Column "b" has text after its closing quote/),
+      reason: {
+        code: 'text_after_quote',
+        en: expect.stringMatching(/Column "b" has text after its closing quote/),
+        zh: expect.stringContaining('“b”列在闭合引号之后还有文字'),
+      },
     });
     expect(items[4]).toMatchObject({
       line: 6,
       endLine: 7,
       column: 'b',
-      reason: 'The quote that opens column "b" on line 6 is never closed, so lines 6–7 could not be read.',
+      reason: {
+        code: 'unclosed_quote',
+        en: 'The quote that opens column "b" on line 6 is never closed, so lines 6–7 could not be read.',
+        zh: '第 6 行“b”列开头的引号没有闭合，所以第 6–7 行无法读取。',
+      },
+    });
+    expect(items[2]).toMatchObject({
+      reason: { code: 'cells_beyond_header', zh: expect.stringContaining('第 4 个单元格') },
     });
   });
 
@@ -242,8 +257,11 @@ describe('openCsv, rows and errors', () => {
         endLine: 2,
         code: 'field_too_long',
         column: '买家留言',
-        reason:
-          'Column "买家留言" is longer than 1048576 characters, which no export writes (is a quote left open?).',
+        reason: {
+          code: 'field_too_long',
+          en: 'Column "买家留言" is longer than 1048576 characters, which no export writes (is a quote left open?).',
+          zh: '“买家留言”列超过 1048576 个字符，没有哪种导出会写这么长（是不是有引号没闭合？）。',
+        },
       },
       { kind: 'row', line: 3, endLine: 3, cells: { 订单号: 'O-2', 买家留言: '好' } },
     ]);
@@ -253,9 +271,13 @@ describe('openCsv, rows and errors', () => {
     const bytes = concat(gbk('订单编号,订单状态\r\n="1",交易成功\r\n="2",'), hexBytes('81 7f'), gbk('\r\n'));
     const r = await openCsv(chunks(bytes), { expectedHeaders: TAOBAO });
     expect(r).toMatchObject({ ok: false, code: 'undecodable', line: 3 });
-    expect(r.ok ? '' : r.reason).toMatch(
+    expect(r.ok ? '' : r.reason.en).toMatch(
       /byte offset 39 \(line 3\) fits neither \(the bytes there are 81 7F 0D 0A\)/,
     );
+    expect(r.ok ? null : r.reason).toMatchObject({
+      code: 'unknown_encoding',
+      zh: expect.stringContaining('第 3 行'),
+    });
   });
 
   test('invalid GBK bytes later: the rows before are read, then a fatal item says where reading stopped', async () => {
@@ -275,7 +297,8 @@ describe('openCsv, rows and errors', () => {
     expect(items.filter((i) => i.kind === 'row')).toHaveLength(5000);
     const last = items.at(-1);
     expect(last).toMatchObject({ kind: 'fatal', line: 5002 });
-    expect(last?.kind === 'fatal' && last.reason).toMatch(
+    expect(last?.kind === 'fatal' && last.reason.code).toBe('mixed_encodings');
+    expect(last?.kind === 'fatal' && last.reason.en).toMatch(
       /The text at byte offset \d+ \(line 5002\) is not valid GB18030\/GBK \(the bytes there are FF 2C 78 0D …\)/,
     );
   });
@@ -283,9 +306,10 @@ describe('openCsv, rows and errors', () => {
   test('no header among the first lines, or an empty file, is refused with the reason', async () => {
     const noHeader = await openCsv(chunks(utf8('x,y\n1,2\n')), { expectedHeaders: TAOBAO });
     expect(noHeader).toMatchObject({ ok: false, code: 'no_header' });
-    expect(noHeader.ok ? '' : noHeader.reason).toMatch(
+    expect(noHeader.ok ? '' : noHeader.reason.en).toMatch(
       /No header row in the first 20 lines.*at least 3.*订单编号/,
     );
+    expect(noHeader.ok ? '' : noHeader.reason.zh).toMatch(/前 20 行里没有表头.*至少 3 个.*订单编号/);
     const late = `${'banner\n'.repeat(25)}订单编号,订单状态,联系手机\n`;
     expect(await openCsv(chunks(utf8(late)), { expectedHeaders: TAOBAO })).toMatchObject({
       code: 'no_header',
@@ -323,7 +347,7 @@ describe('openCsv, rows and errors', () => {
     }
     const file = await openCsv(source());
     if (!file.ok) {
-      throw new Error(file.reason);
+      throw new Error(file.reason.en);
     }
     for await (const _ of file.rows) {
       break;

@@ -2,6 +2,7 @@ import { cleanText } from './clean-cell.ts';
 import { type CsvProblem, type CsvRecord, CsvTokenizer, type CsvTokenizerLimits } from './csv-tokenizer.ts';
 import { type DecodedText, decodeText, TextDecodeError, type TextEncodingName } from './decode-text.ts';
 import { countHeaderMatches, normalizeHeaderName, uniqueHeaderNames } from './header-row.ts';
+import { type Reason, reason } from './import-reason.ts';
 
 /**
  * Reads a shop's CSV export, streaming: bytes → text (decode-text.ts) → records (csv-tokenizer.ts)
@@ -41,10 +42,10 @@ export type CsvItem =
       readonly code: CsvErrorCode;
       /** Header name of the column at fault, when one is. */
       readonly column: string | null;
-      readonly reason: string;
+      readonly reason: Reason;
     }
   /** Reading stopped: nothing from `line` on was read. Always the last item. */
-  | { readonly kind: 'fatal'; readonly line: number; readonly reason: string };
+  | { readonly kind: 'fatal'; readonly line: number; readonly reason: Reason };
 
 export interface CsvHeader {
   readonly line: number;
@@ -75,7 +76,7 @@ export type OpenCsvResult =
       readonly ok: false;
       readonly code: 'undecodable' | 'empty' | 'no_header';
       readonly line: number | null;
-      readonly reason: string;
+      readonly reason: Reason;
     };
 
 type Fatal = Extract<CsvItem, { kind: 'fatal' }>;
@@ -90,7 +91,7 @@ export async function openCsv(
     decoded = await decodeText(source, options.encoding === undefined ? {} : { encoding: options.encoding });
   } catch (error) {
     if (error instanceof TextDecodeError) {
-      return { ok: false, code: 'undecodable', line: error.line, reason: error.message };
+      return { ok: false, code: 'undecodable', line: error.line, reason: error.reason };
     }
     throw error;
   }
@@ -106,7 +107,12 @@ export async function openCsv(
     if (next.done || (!('kind' in next.value) && next.value.line > searchLines)) {
       await records.return();
       return banner.length === 0 && next.done
-        ? { ok: false, code: 'empty', line: null, reason: 'The file has no rows.' }
+        ? {
+            ok: false,
+            code: 'empty',
+            line: null,
+            reason: reason('empty_file', 'The file has no rows.', '文件没有任何行。'),
+          }
         : {
             ok: false,
             code: 'no_header',
@@ -152,7 +158,7 @@ async function* readRecords(
       throw error;
     }
     // The records completed before the bad byte were yielded above; the one it falls in is lost.
-    yield { kind: 'fatal', line: tokenizer.pendingLine, reason: error.message };
+    yield { kind: 'fatal', line: tokenizer.pendingLine, reason: error.reason };
     return;
   }
   yield* tokenizer.end();
@@ -185,9 +191,13 @@ function toItem(record: CsvRecord, names: readonly string[]): CsvItem {
         endLine,
         code: 'cells_beyond_header',
         column: null,
-        reason:
+        reason: reason(
+          'cells_beyond_header',
           `The row has ${fields.length} cells but the header has ${names.length}, and cell ${i + 1} is not ` +
-          'empty: a value probably holds an unquoted comma, so no cell of this row can be trusted.',
+            'empty: a value probably holds an unquoted comma, so no cell of this row can be trusted.',
+          `这一行有 ${fields.length} 个单元格，表头只有 ${names.length} 个，而第 ${i + 1} 个单元格不是空的：` +
+            '可能某个值里有未加引号的逗号，所以这一行的单元格都不可信。',
+        ),
       };
     }
   }
@@ -207,12 +217,17 @@ function problemItem(record: CsvRecord, problem: CsvProblem, names: readonly str
   switch (problem.code) {
     case 'unclosed_quote': {
       const column = columnName(problem.column);
-      const lines =
-        record.endLine > problem.quoteLine ? `lines ${problem.quoteLine}–${record.endLine}` : 'the line';
+      const many = record.endLine > problem.quoteLine;
+      const lines = many ? `lines ${problem.quoteLine}–${record.endLine}` : 'the line';
       return {
         ...base,
         column,
-        reason: `The quote that opens column "${column}" on line ${problem.quoteLine} is never closed, so ${lines} could not be read.`,
+        reason: reason(
+          problem.code,
+          `The quote that opens column "${column}" on line ${problem.quoteLine} is never closed, so ${lines} could not be read.`,
+          `第 ${problem.quoteLine} 行“${column}”列开头的引号没有闭合，` +
+            `所以${many ? `第 ${problem.quoteLine}–${record.endLine} 行` : '这一行'}无法读取。`,
+        ),
       };
     }
     case 'text_after_quote': {
@@ -220,7 +235,11 @@ function problemItem(record: CsvRecord, problem: CsvProblem, names: readonly str
       return {
         ...base,
         column,
-        reason: `Column "${column}" has text after its closing quote (a quote inside a quoted value must be doubled: "").`,
+        reason: reason(
+          problem.code,
+          `Column "${column}" has text after its closing quote (a quote inside a quoted value must be doubled: "").`,
+          `“${column}”列在闭合引号之后还有文字（加了引号的值里的引号必须写两遍：""）。`,
+        ),
       };
     }
     case 'field_too_long': {
@@ -228,13 +247,33 @@ function problemItem(record: CsvRecord, problem: CsvProblem, names: readonly str
       return {
         ...base,
         column,
-        reason: `Column "${column}" is longer than ${problem.limit} characters, which no export writes (is a quote left open?).`,
+        reason: reason(
+          problem.code,
+          `Column "${column}" is longer than ${problem.limit} characters, which no export writes (is a quote left open?).`,
+          `“${column}”列超过 ${problem.limit} 个字符，没有哪种导出会写这么长（是不是有引号没闭合？）。`,
+        ),
       };
     }
     case 'record_too_long':
-      return { ...base, column: null, reason: `The row is longer than ${problem.limit} characters.` };
+      return {
+        ...base,
+        column: null,
+        reason: reason(
+          problem.code,
+          `The row is longer than ${problem.limit} characters.`,
+          `这一行超过 ${problem.limit} 个字符。`,
+        ),
+      };
     case 'too_many_cells':
-      return { ...base, column: null, reason: `The row has more than ${problem.limit} cells.` };
+      return {
+        ...base,
+        column: null,
+        reason: reason(
+          problem.code,
+          `The row has more than ${problem.limit} cells.`,
+          `这一行超过 ${problem.limit} 个单元格。`,
+        ),
+      };
   }
 }
 
@@ -242,10 +281,14 @@ function isBlank(fields: readonly string[]): boolean {
   return fields.every((f) => f.trim() === '');
 }
 
-function noHeaderReason(expected: ReadonlySet<string>, minMatches: number, searchLines: number): string {
+function noHeaderReason(expected: ReadonlySet<string>, minMatches: number, searchLines: number): Reason {
   const examples = [...expected].slice(0, 8).join(', ');
-  return (
+  const more = expected.size > 8 ? ', …' : '';
+  return reason(
+    'no_header',
     `No header row in the first ${searchLines} lines: no line holds at least ${minMatches} of the expected ` +
-    `column names (${examples}${expected.size > 8 ? ', …' : ''}). Is this the right kind of export?`
+      `column names (${examples}${more}). Is this the right kind of export?`,
+    `前 ${searchLines} 行里没有表头：没有哪一行包含至少 ${minMatches} 个预期的列名（${examples}${more}）。` +
+      '是不是导出的文件类型不对？',
   );
 }

@@ -53,7 +53,7 @@ test(`${ROWS} xlsx rows stream through with the heap bounded`, async () => {
   const before = process.memoryUsage().heapUsed;
   const file = await openXlsx(oneChunk(zip), { expectedHeaders: ['订单编号', '买家会员名', '宝贝标题'] });
   if (!file.ok) {
-    throw new Error(file.reason);
+    throw new Error(file.reason.en);
   }
   let rows = 0;
   let lastLine = 0;

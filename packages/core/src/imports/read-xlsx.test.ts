@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parseId, parseTimestamp } from './clean-cell.ts';
 import { openXlsx } from './read-xlsx.ts';
+import { OLD_EXCEL_REASON } from './sniff-file-kind.ts';
 import { rowCells } from './test-support.ts';
 import {
   oneChunk,
@@ -107,7 +108,10 @@ describe('openXlsx', () => {
     expect(parseTimestamp(first!.订单付款时间!)).toEqual({ ok: true, value: '2026-06-19T10:00:05+08:00' });
     expect(parseId(second!.订单编号!)).toMatchObject({
       ok: false,
-      reason: expect.stringContaining('rounded by Excel'),
+      reason: expect.objectContaining({
+        code: 'id_rounded_by_excel',
+        en: expect.stringContaining('rounded by Excel'),
+      }),
     });
   });
 
@@ -168,24 +172,53 @@ describe('openXlsx', () => {
   test('§0.15 an old .xls (or encrypted workbook) is refused with a message saying what to do', async () => {
     const xls = Buffer.concat([Buffer.from('d0cf11e0a1b11ae1', 'hex'), Buffer.alloc(1024)]);
     const result = await openXlsx(oneChunk(xls));
-    expect(result).toMatchObject({ ok: false, code: 'xls' });
-    expect(!result.ok && result.reason).toMatch(/\.xls\b.*password-protected.*\.xlsx.*CSV/s);
+    expect(result).toMatchObject({ ok: false, code: 'xls', reason: OLD_EXCEL_REASON });
+    if (result.ok) {
+      throw new Error('expected a failure');
+    }
+    expect(result.reason.code).toBe('old_excel');
+    expect(result.reason.en).toMatch(/\.xls\b.*password-protected.*\.xlsx.*CSV/s);
+    expect(result.reason.zh).toMatch(/\.xls.*密码.*另存为.*\.xlsx.*CSV/s);
   });
 
   test('damaged and foreign files come back as errors, never as throws', async () => {
     const good = await xlsxBytes(orderReport);
-    const cases: [string, Uint8Array, string, RegExp][] = [
-      ['truncated', good.subarray(0, Math.floor(good.length / 2)), 'corrupt', /not a complete \.xlsx/],
-      ['text', Buffer.from('订单编号,买家会员名\n1,张三\n'), 'not_xlsx', /not an Excel \.xlsx/],
-      ['empty', new Uint8Array(), 'empty', /empty/],
-      ['zip of CSVs', zipBytes([{ name: 'a.csv', data: Buffer.from('x') }]), 'not_xlsx', /zip archive/],
+    // What, bytes, failure code, then the reason's code, English and Chinese.
+    const cases: [string, Uint8Array, string, string, RegExp, RegExp][] = [
+      [
+        'truncated',
+        good.subarray(0, Math.floor(good.length / 2)),
+        'corrupt',
+        'incomplete_zip',
+        /not a complete \.xlsx/,
+        /不是完整的 \.xlsx.*重新下载/,
+      ],
+      [
+        'text',
+        Buffer.from('订单编号,买家会员名\n1,张三\n'),
+        'not_xlsx',
+        'not_xlsx',
+        /not an Excel \.xlsx/,
+        /不是 Excel \.xlsx 工作簿/,
+      ],
+      ['empty', new Uint8Array(), 'empty', 'empty_file', /empty/, /文件是空的/],
+      [
+        'zip of CSVs',
+        zipBytes([{ name: 'a.csv', data: Buffer.from('x') }]),
+        'not_xlsx',
+        'zip_not_xlsx',
+        /zip archive/,
+        /压缩包.*解压/,
+      ],
       [
         'encrypted entries',
         rewriteZip(good, (p) =>
           p.name === 'xl/workbook.xml' ? { name: p.name, data: p.data, encrypted: true } : null,
         ),
         'encrypted',
+        'encrypted_workbook',
         /password/,
+        /设有密码.*已加密/s,
       ],
       [
         'missing worksheet',
@@ -193,7 +226,9 @@ describe('openXlsx', () => {
           p.name === 'xl/worksheets/sheet1.xml' ? { name: 'xl/other.xml', data: p.data } : null,
         ),
         'no_worksheet',
+        'worksheet_missing',
         /does not hold it/,
+        /工作表“订单报表”/,
       ],
       [
         'sheet XML cut short',
@@ -201,15 +236,22 @@ describe('openXlsx', () => {
           p.name === 'xl/worksheets/sheet1.xml' ? { name: p.name, data: p.data.subarray(0, 700) } : null,
         ),
         'corrupt',
+        'worksheet_cut_off',
         /damaged/,
+        /损坏.*工作表在中间断开/,
       ],
     ];
-    for (const [what, bytes, code, reason] of cases) {
+    for (const [what, bytes, code, reasonCode, en, zh] of cases) {
       const result = await openXlsx(oneChunk(bytes), { expectedHeaders: TAOBAO });
-      expect(result, what).toMatchObject({ ok: false, code });
-      expect(!result.ok && result.reason, what).toMatch(reason);
+      expect(result, what).toMatchObject({ ok: false, code, reason: { code: reasonCode } });
+      expect(!result.ok && result.reason.en, what).toMatch(en);
+      expect(!result.ok && result.reason.zh, what).toMatch(zh);
     }
-    expect(await openXlsx(join(dir, 'missing.xlsx'))).toMatchObject({ ok: false, code: 'unreadable' });
+    const missing = await openXlsx(join(dir, 'missing.xlsx'));
+    expect(missing).toMatchObject({ ok: false, code: 'unreadable', reason: { code: 'cannot_open_file' } });
+    // The system's message is kept as it is, in both languages.
+    expect(!missing.ok && missing.reason.en).toMatch(/^The file cannot be opened: ENOENT/);
+    expect(!missing.ok && missing.reason.zh).toMatch(/^无法打开文件：ENOENT.*missing\.xlsx/);
   });
 
   test('no header, and an empty sheet', async () => {
@@ -217,14 +259,16 @@ describe('openXlsx', () => {
       sheet.addRow(['a', 'b']);
       sheet.addRow(['c', 'd']);
     });
-    expect(await openXlsx(oneChunk(noHeader), { expectedHeaders: TAOBAO })).toMatchObject({
-      ok: false,
-      code: 'no_header',
-    });
+    const noHeaderResult = await openXlsx(oneChunk(noHeader), { expectedHeaders: TAOBAO });
+    expect(noHeaderResult).toMatchObject({ ok: false, code: 'no_header', reason: { code: 'no_header' } });
+    expect(!noHeaderResult.ok && noHeaderResult.reason.en).toMatch(/^No header row in the first 20 rows/);
+    expect(!noHeaderResult.ok && noHeaderResult.reason.zh).toMatch(/^前 20 行里没有表头.*3 个.*订单编号/);
     const empty = await xlsxBytes(() => {});
-    expect(await openXlsx(oneChunk(empty), { expectedHeaders: TAOBAO })).toMatchObject({
+    const emptyResult = await openXlsx(oneChunk(empty), { expectedHeaders: TAOBAO });
+    expect(emptyResult).toMatchObject({
       ok: false,
       code: 'empty',
+      reason: { code: 'empty_worksheet', en: 'The worksheet has no rows.', zh: '工作表没有任何行。' },
     });
   });
 
@@ -235,13 +279,20 @@ describe('openXlsx', () => {
       p.name === 'xl/worksheets/sheet1.xml' ? { name: p.name, packed: corruptCrc(p.data) } : null,
     );
     const { items } = await readXlsx(doctored, { expectedHeaders: TAOBAO });
-    expect(items.at(-1)).toMatchObject({ kind: 'fatal', reason: expect.stringContaining('checksum') });
+    expect(items.at(-1)).toMatchObject({
+      kind: 'fatal',
+      reason: {
+        code: 'entry_checksum_mismatch',
+        en: expect.stringContaining('checksum'),
+        zh: expect.stringMatching(/文件已损坏.*“xl\/worksheets\/sheet1\.xml”.*校验和不符/),
+      },
+    });
   });
 
   test('rows.return() stops reading and closes the file', async () => {
     const result = await openXlsx(oneChunk(await xlsxBytes(orderReport)), { expectedHeaders: TAOBAO });
     if (!result.ok) {
-      throw new Error(result.reason);
+      throw new Error(result.reason.en);
     }
     const first = await result.rows.next();
     expect(first.value).toMatchObject({ kind: 'row', line: 5 });

@@ -7,6 +7,7 @@ import { finished } from 'node:stream/promises';
 import type { Row } from 'exceljs';
 import { cleanText } from './clean-cell.ts';
 import { countHeaderMatches, normalizeHeaderName, uniqueHeaderNames } from './header-row.ts';
+import { type Reason, reason } from './import-reason.ts';
 import type { CsvBannerLine, CsvItem, OpenCsvResult, ReadCsvOptions } from './read-csv.ts';
 import { cellText } from './read-xlsx-cells.ts';
 import { parseRelationships, parseWorkbook } from './read-xlsx-workbook.ts';
@@ -68,6 +69,9 @@ export const DEFAULT_MAX_SHARED_STRINGS_BYTES = 128 * 1024 * 1024;
 /** The workbook part and relationship lists are small; anything bigger is not a real workbook. */
 const MAX_SMALL_PART_BYTES = 16 * 1024 * 1024;
 
+const NO_WORKSHEET = reason('no_worksheet', 'The workbook has no worksheet.', '工作簿里没有工作表。');
+const EMPTY_WORKSHEET = reason('empty_worksheet', 'The worksheet has no rows.', '工作表没有任何行。');
+
 export type XlsxFailureCode =
   | ZipFailureCode
   | 'xls'
@@ -85,7 +89,7 @@ export type OpenXlsxResult =
       readonly ok: false;
       readonly code: XlsxFailureCode;
       readonly line: number | null;
-      readonly reason: string;
+      readonly reason: Reason;
     };
 
 type Failure = Extract<OpenXlsxResult, { ok: false }>;
@@ -100,9 +104,10 @@ export async function openXlsx(
     try {
       file = await open(source, 'r');
     } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
       return fail(
         'unreadable',
-        `The file cannot be opened: ${error instanceof Error ? error.message : error}`,
+        reason('cannot_open_file', `The file cannot be opened: ${detail}`, `无法打开文件：${detail}`),
       );
     }
   } else {
@@ -119,7 +124,11 @@ export async function openXlsx(
     return result;
   } catch (error) {
     // A read error of the file itself (the disk, not its content).
-    return fail('unreadable', `The file cannot be read: ${error instanceof Error ? error.message : error}`);
+    const detail = error instanceof Error ? error.message : String(error);
+    return fail(
+      'unreadable',
+      reason('cannot_read_file', `The file cannot be read: ${detail}`, `无法读取文件：${detail}`),
+    );
   } finally {
     if (!handedOver) {
       // The sheet reader may have closed it already.
@@ -137,11 +146,15 @@ async function openFile(
   if (size > maxFileBytes) {
     return fail(
       'too_large',
-      `The file is ${sizeText(size)}, more than the limit of ${sizeText(maxFileBytes)}.`,
+      reason(
+        'file_too_large',
+        `The file is ${sizeText(size)}, more than the limit of ${sizeText(maxFileBytes)}.`,
+        `文件大小为 ${sizeText(size, 'zh')}，超过上限 ${sizeText(maxFileBytes, 'zh')}。`,
+      ),
     );
   }
   if (size === 0) {
-    return fail('empty', 'The file is empty.');
+    return fail('empty', reason('empty_file', 'The file is empty.', '文件是空的。'));
   }
   const kind = sniffFileKind(await readAt(file, 0, Math.min(size, 512)));
   if (kind === 'xls') {
@@ -150,7 +163,11 @@ async function openFile(
   if (kind === 'text') {
     return fail(
       'not_xlsx',
-      'The file is not an Excel .xlsx workbook (it does not start like one). If it is a CSV, upload it as .csv.',
+      reason(
+        'not_xlsx',
+        'The file is not an Excel .xlsx workbook (it does not start like one). If it is a CSV, upload it as .csv.',
+        '文件不是 Excel .xlsx 工作簿（文件开头与之不符）。如果它是 CSV，请以 .csv 文件上传。',
+      ),
     );
   }
   const read = await readZipDirectory(file, size, options);
@@ -163,7 +180,7 @@ async function openFile(
     parts = await findParts(file, directory, options);
   } catch (error) {
     if (error instanceof ZipReadError) {
-      return fail(error.code, error.message);
+      return fail(error.code, error.reason);
     }
     throw error;
   }
@@ -191,7 +208,14 @@ async function findParts(
   const text = (entry: ZipEntry) => entryText(file, directory, entry, MAX_SMALL_PART_BYTES);
   for (const entry of directory.entries) {
     if (entry.flags & 0x1) {
-      return fail('encrypted', `${OLD_EXCEL_REASON} (Its packed parts are encrypted.)`);
+      return fail(
+        'encrypted',
+        reason(
+          'encrypted_workbook',
+          `${OLD_EXCEL_REASON.en} (Its packed parts are encrypted.)`,
+          `${OLD_EXCEL_REASON.zh}（它的压缩包中的文件已加密。）`,
+        ),
+      );
     }
   }
   const rootRels = byName.get('_rels/.rels');
@@ -205,8 +229,16 @@ async function findParts(
     return fail(
       'not_xlsx',
       byName.has('[content_types].xml')
-        ? 'The file is an Office document but not an Excel workbook (no workbook part in it).'
-        : 'The file is a zip archive, not an Excel .xlsx workbook. Unpack it and upload the files inside.',
+        ? reason(
+            'not_a_workbook',
+            'The file is an Office document but not an Excel workbook (no workbook part in it).',
+            '文件是 Office 文档，但不是 Excel 工作簿（其中没有工作簿部件）。',
+          )
+        : reason(
+            'zip_not_xlsx',
+            'The file is a zip archive, not an Excel .xlsx workbook. Unpack it and upload the files inside.',
+            '文件是压缩包，不是 Excel .xlsx 工作簿。请解压后上传其中的文件。',
+          ),
     );
   }
   const { sheets, date1904 } = parseWorkbook(await text(workbook));
@@ -217,13 +249,17 @@ async function findParts(
   // The first sheet in the workbook's order that is a worksheet (not a chart sheet).
   const first = sheets.find((s) => byId.get(s.relationshipId)?.type === 'worksheet');
   if (first === undefined) {
-    return fail('no_worksheet', 'The workbook has no worksheet.');
+    return fail('no_worksheet', NO_WORKSHEET);
   }
   const sheet = byName.get(byId.get(first.relationshipId)!.target.toLowerCase());
   if (sheet === undefined) {
     return fail(
       'no_worksheet',
-      `The workbook lists the worksheet "${first.name}" but the file does not hold it (is the file damaged?).`,
+      reason(
+        'worksheet_missing',
+        `The workbook lists the worksheet "${first.name}" but the file does not hold it (is the file damaged?).`,
+        `工作簿列出了工作表“${first.name}”，但文件里没有它（文件是否已损坏？）。`,
+      ),
     );
   }
   const part = (type: string) => {
@@ -235,8 +271,13 @@ async function findParts(
   if (sharedStrings !== null && sharedStrings.uncompressedSize > maxShared) {
     return fail(
       'too_large',
-      `The workbook's table of texts would take ${sizeText(sharedStrings.uncompressedSize)}, more than the limit of ` +
-        `${sizeText(maxShared)}. Export a shorter date range, or as CSV.`,
+      reason(
+        'shared_strings_too_large',
+        `The workbook's table of texts would take ${sizeText(sharedStrings.uncompressedSize)}, more than the limit of ` +
+          `${sizeText(maxShared)}. Export a shorter date range, or as CSV.`,
+        `工作簿的文本表将占用 ${sizeText(sharedStrings.uncompressedSize, 'zh')}，超过上限 ${sizeText(maxShared, 'zh')}。` +
+          '请缩短导出的日期范围，或导出为 CSV。',
+      ),
     );
   }
   return { workbook, sheet, sheetName: first.name, sharedStrings, styles: part('styles'), date1904 };
@@ -279,14 +320,17 @@ async function readSheet(
   const run = sheetItems(file, entries, sheetRead.promise, parts.date1904, options);
   const first = await run.next();
   if (first.done) {
-    return fail('empty', 'The worksheet has no rows.');
+    return fail('empty', EMPTY_WORKSHEET);
   }
   const item = first.value;
   if ('ok' in item) {
     return item;
   }
   if (item.kind !== 'header') {
-    return fail('unreadable', 'The worksheet could not be read.');
+    return fail(
+      'unreadable',
+      reason('unreadable_worksheet', 'The worksheet could not be read.', '无法读取工作表。'),
+    );
   }
   return {
     ok: true,
@@ -327,7 +371,7 @@ async function* sheetItems(
     const sheets = reader[Symbol.asyncIterator]();
     const sheet = await guard(sheets.next());
     if (sheet.done) {
-      yield fail('no_worksheet', 'The workbook has no worksheet.');
+      yield fail('no_worksheet', NO_WORKSHEET);
       return;
     }
     const rows = sheet.value[Symbol.asyncIterator]();
@@ -355,7 +399,7 @@ async function* sheetItems(
         const row = await nextRow();
         if (row === null || row.line > searchLines) {
           yield banner.length === 0 && row === null
-            ? fail('empty', 'The worksheet has no rows.')
+            ? fail('empty', EMPTY_WORKSHEET)
             : fail('no_header', noHeaderReason(expected, minMatches, searchLines));
           return;
         }
@@ -470,7 +514,11 @@ async function* wholeWorksheet(
   if (!/<\/(?:[\w.-]+:)?worksheet>\s*$/.test(tail)) {
     throw new ZipReadError(
       'corrupt',
-      'The file is damaged: its worksheet stops in the middle, so rows may be missing. Download the export again and upload it.',
+      reason(
+        'worksheet_cut_off',
+        'The file is damaged: its worksheet stops in the middle, so rows may be missing. Download the export again and upload it.',
+        '文件已损坏：工作表在中间断开，可能缺了一些行。请重新下载导出的文件再上传。',
+      ),
     );
   }
   done.resolve();
@@ -500,24 +548,32 @@ function failureCode(error: unknown): XlsxFailureCode {
   return error instanceof ZipReadError ? error.code : 'corrupt';
 }
 
-function unreadableReason(error: unknown, line: number): string {
+function unreadableReason(error: unknown, line: number): Reason {
   if (error instanceof ZipReadError) {
-    return error.message;
+    return error.reason;
   }
   const detail = error instanceof Error ? error.message : String(error);
-  return `The worksheet cannot be read from row ${line} on: its content is damaged (${detail}).`;
-}
-
-function noHeaderReason(expected: ReadonlySet<string>, minMatches: number, searchLines: number): string {
-  const examples = [...expected].slice(0, 8).join(', ');
-  return (
-    `No header row in the first ${searchLines} rows: no row holds at least ${minMatches} of the expected ` +
-    `column names (${examples}${expected.size > 8 ? ', …' : ''}). Is this the right kind of export?`
+  return reason(
+    'damaged_worksheet',
+    `The worksheet cannot be read from row ${line} on: its content is damaged (${detail}).`,
+    `工作表从第 ${line} 行起无法读取：内容已损坏（${detail}）。`,
   );
 }
 
-function fail(code: XlsxFailureCode, reason: string, line: number | null = null): Failure {
-  return { ok: false, code, line, reason };
+function noHeaderReason(expected: ReadonlySet<string>, minMatches: number, searchLines: number): Reason {
+  const examples = [...expected].slice(0, 8).join(', ');
+  const more = expected.size > 8 ? ', …' : '';
+  return reason(
+    'no_header',
+    `No header row in the first ${searchLines} rows: no row holds at least ${minMatches} of the expected ` +
+      `column names (${examples}${more}). Is this the right kind of export?`,
+    `前 ${searchLines} 行里没有表头：没有哪一行包含至少 ${minMatches} 个预期的列名（${examples}${more}）。` +
+      '是不是导出的文件类型不对？',
+  );
+}
+
+function fail(code: XlsxFailureCode, why: Reason, line: number | null = null): Failure {
+  return { ok: false, code, line, reason: why };
 }
 
 /** Writes the source to a temporary file, up to `maxBytes`, and opens it; the file is unlinked at once. */
@@ -536,7 +592,14 @@ async function spool(
       for await (const chunk of source) {
         written += chunk.length;
         if (written > maxBytes) {
-          refused = fail('too_large', `The file is larger than the limit of ${sizeText(maxBytes)}.`);
+          refused = fail(
+            'too_large',
+            reason(
+              'file_too_large',
+              `The file is larger than the limit of ${sizeText(maxBytes)}.`,
+              `文件大小超过上限 ${sizeText(maxBytes, 'zh')}。`,
+            ),
+          );
           break;
         }
         if (!out.write(chunk)) {

@@ -1,3 +1,5 @@
+import { type Reason, reason } from './import-reason.ts';
+
 /**
  * What an upload is, from its first bytes (a few hundred are plenty; 8 decide most cases):
  *
@@ -13,10 +15,14 @@ export type FileKind = 'xlsx' | 'xls' | 'zip' | 'text';
 
 const CFB = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
 
-export const OLD_EXCEL_REASON =
+export const OLD_EXCEL_REASON: Reason = reason(
+  'old_excel',
   'This is an old Excel .xls file, or a password-protected Excel file (both are stored in a binary ' +
-  'format that cannot be read here). Open it in Excel or WPS, remove any password, choose “Save as” ' +
-  '→ “Excel Workbook (.xlsx)” or “CSV UTF-8”, and upload that file.';
+    'format that cannot be read here). Open it in Excel or WPS, remove any password, choose “Save as” ' +
+    '→ “Excel Workbook (.xlsx)” or “CSV UTF-8”, and upload that file.',
+  '这是旧版 Excel .xls 文件，或设有密码的 Excel 文件（两者都以二进制格式保存，这里无法读取）。' +
+    '请用 Excel 或 WPS 打开它，去掉密码，选择“另存为”→“Excel 工作簿（.xlsx）”或“CSV UTF-8”，然后上传另存的文件。',
+);
 
 export function sniffFileKind(firstBytes: Uint8Array): FileKind {
   if (CFB.every((b, i) => firstBytes[i] === b)) {

@@ -132,7 +132,7 @@ export async function readAll(
 ): Promise<{ file: OpenedCsv; items: CsvItem[] }> {
   const file = await openCsv(source instanceof Uint8Array ? chunks(source) : source, options);
   if (!file.ok) {
-    throw new Error(`expected a header: ${file.reason}`);
+    throw new Error(`expected a header: ${file.reason.en}`);
   }
   return { file, items: await collect(file.rows) };
 }

@@ -145,7 +145,7 @@ export async function readXlsx(
 ): Promise<{ file: OpenedXlsx; items: CsvItem[] }> {
   const file = await openXlsx(typeof source === 'string' ? source : oneChunk(source), options);
   if (!file.ok) {
-    throw new Error(`expected a header: ${file.code}: ${file.reason}`);
+    throw new Error(`expected a header: ${file.code}: ${file.reason.en}`);
   }
   const items: CsvItem[] = [];
   for await (const item of file.rows) {

@@ -31,8 +31,11 @@ describe('zip limits, checked before anything is inflated', () => {
     const bomb = rewriteZip(workbook, (p) => (p.name === SHEET ? { name: p.name, packed: zeros } : null));
     expect(zeros.bytes.length).toBeLessThan(BOMB_SIZE / 500);
     const { value, ms } = await timed(() => openXlsx(oneChunk(bomb)));
-    expect(value).toMatchObject({ ok: false, code: 'zip_bomb' });
-    expect(!value.ok && value.reason).toMatch(/would unpack from .* to 256\.0 MiB .*zip bomb/);
+    expect(value).toMatchObject({ ok: false, code: 'zip_bomb', reason: { code: 'compression_ratio' } });
+    expect(!value.ok && value.reason.en).toMatch(/would unpack from .* to 256\.0 MiB .*zip bomb/);
+    expect(!value.ok && value.reason.zh).toMatch(
+      /“xl\/worksheets\/sheet1\.xml”.*解压到 256\.0 MiB.*压缩炸弹/,
+    );
     // Inflating 256 MiB would take far longer; reading the directory takes milliseconds.
     expect(ms).toBeLessThan(500);
   });
@@ -43,10 +46,11 @@ describe('zip limits, checked before anything is inflated', () => {
       maxCompressionRatio: 10_000,
       maxUncompressedBytes: 128 * 1024 * 1024,
     });
-    expect(value).toMatchObject({ ok: false, code: 'too_large' });
-    expect(!value.ok && value.reason).toMatch(
+    expect(value).toMatchObject({ ok: false, code: 'too_large', reason: { code: 'unpacked_too_large' } });
+    expect(!value.ok && value.reason.en).toMatch(
       /Unpacked, the file would take 256\.\d MiB, more than the limit of 128\.0 MiB/,
     );
+    expect(!value.ok && value.reason.zh).toMatch(/解压后将占用 256\.\d MiB，超过上限 128\.0 MiB/);
   });
 
   test('an entry that lies about its size is stopped once it inflates past what it declared', async () => {
@@ -56,8 +60,13 @@ describe('zip limits, checked before anything is inflated', () => {
       p.name === SHEET ? { name: p.name, packed: { ...spaces, size: 100 * 1024 } } : null,
     );
     const { value, ms } = await timed(() => openXlsx(oneChunk(liar)));
-    expect(value).toMatchObject({ ok: false, code: 'zip_bomb' });
-    expect(!value.ok && value.reason).toMatch(/unpacks to more than the 102400 bytes it declares/);
+    expect(value).toMatchObject({
+      ok: false,
+      code: 'zip_bomb',
+      reason: { code: 'entry_larger_than_declared' },
+    });
+    expect(!value.ok && value.reason.en).toMatch(/unpacks to more than the 102400 bytes it declares/);
+    expect(!value.ok && value.reason.zh).toMatch(/超过它声明的 102400 字节.*压缩炸弹/);
     expect(ms).toBeLessThan(500);
   });
 
@@ -65,15 +74,22 @@ describe('zip limits, checked before anything is inflated', () => {
     expect(await openXlsx(oneChunk(workbook), { maxFileBytes: 1000 })).toMatchObject({
       ok: false,
       code: 'too_large',
+      reason: {
+        code: 'file_too_large',
+        en: 'The file is larger than the limit of 1000 bytes.',
+        zh: '文件大小超过上限 1000 字节。',
+      },
     });
-    expect(await openXlsx(oneChunk(workbook), { maxEntries: 3 })).toMatchObject({
-      ok: false,
-      code: 'zip_bomb',
-    });
-    expect(await openXlsx(oneChunk(workbook), { maxSharedStringsBytes: 10 })).toMatchObject({
+    const entries = await openXlsx(oneChunk(workbook), { maxEntries: 3 });
+    expect(entries).toMatchObject({ ok: false, code: 'zip_bomb', reason: { code: 'too_many_entries' } });
+    expect(!entries.ok && entries.reason.zh).toMatch(/^压缩包中有 \d+ 个文件，超过上限 3 个/);
+    const shared = await openXlsx(oneChunk(workbook), { maxSharedStringsBytes: 10 });
+    expect(shared).toMatchObject({
       ok: false,
       code: 'too_large',
+      reason: { code: 'shared_strings_too_large' },
     });
+    expect(!shared.ok && shared.reason.zh).toMatch(/文本表将占用 \d+ 字节，超过上限 10 字节/);
   });
 });
 

@@ -1,4 +1,5 @@
 import type { FileHandle } from 'node:fs/promises';
+import { type Reason, reason } from './import-reason.ts';
 
 /**
  * The central directory of a zip archive (an .xlsx is one), read before anything is inflated, so
@@ -50,7 +51,7 @@ export type ZipFailureCode = 'corrupt' | 'too_large' | 'zip_bomb' | 'encrypted' 
 
 export type ZipDirectoryResult =
   | { readonly ok: true; readonly directory: ZipDirectory }
-  | { readonly ok: false; readonly code: ZipFailureCode; readonly reason: string };
+  | { readonly ok: false; readonly code: ZipFailureCode; readonly reason: Reason };
 
 const EOCD_SIGNATURE = 0x06054b50;
 const CENTRAL_SIGNATURE = 0x02014b50;
@@ -58,9 +59,12 @@ const EOCD_SIZE = 22;
 const MAX_COMMENT = 0xffff;
 const CENTRAL_HEADER_SIZE = 46;
 
-const TRUNCATED =
+const TRUNCATED: Reason = reason(
+  'incomplete_zip',
   'The file is not a complete .xlsx: the end of its zip structure is missing or damaged ' +
-  '(was the download or upload cut short?). Download the export again and upload it.';
+    '(was the download or upload cut short?). Download the export again and upload it.',
+  '文件不是完整的 .xlsx：它的压缩包结构末尾缺失或已损坏（是不是下载或上传时中断了？）。请重新下载导出的文件再上传。',
+);
 
 /** Reads and checks the central directory; inflates nothing. */
 export async function readZipDirectory(
@@ -98,14 +102,22 @@ export async function readZipDirectory(
     return {
       ok: false,
       code: 'unsupported',
-      reason: 'The file is one part of a zip split over several files.',
+      reason: reason(
+        'split_zip',
+        'The file is one part of a zip split over several files.',
+        '该文件只是分卷压缩包中的一卷。',
+      ),
     };
   }
   if (count > limit.maxEntries) {
     return {
       ok: false,
       code: 'zip_bomb',
-      reason: `The file holds ${count} packed entries, more than the ${limit.maxEntries} allowed; an Excel workbook has a few dozen.`,
+      reason: reason(
+        'too_many_entries',
+        `The file holds ${count} packed entries, more than the ${limit.maxEntries} allowed; an Excel workbook has a few dozen.`,
+        `压缩包中有 ${count} 个文件，超过上限 ${limit.maxEntries} 个；一个 Excel 工作簿通常只有几十个。`,
+      ),
     };
   }
   if (directoryOffset + directorySize > eocdOffset || directorySize < count * CENTRAL_HEADER_SIZE) {
@@ -153,10 +165,15 @@ export async function readZipDirectory(
       return {
         ok: false,
         code: 'zip_bomb',
-        reason:
+        reason: reason(
+          'compression_ratio',
           `The packed entry "${entry.name}" would unpack from ${sizeText(entry.compressedSize)} to ` +
-          `${sizeText(entry.uncompressedSize)} (${Math.round(ratio)}:1, more than ${limit.maxCompressionRatio}:1). ` +
-          'No real export compresses that much; the file was refused as a possible zip bomb.',
+            `${sizeText(entry.uncompressedSize)} (${Math.round(ratio)}:1, more than ${limit.maxCompressionRatio}:1). ` +
+            'No real export compresses that much; the file was refused as a possible zip bomb.',
+          `压缩包中的文件“${entry.name}”会从 ${sizeText(entry.compressedSize, 'zh')} 解压到 ` +
+            `${sizeText(entry.uncompressedSize, 'zh')}（${Math.round(ratio)}:1，超过 ${limit.maxCompressionRatio}:1）。` +
+            '真实的导出文件不会压缩到这种程度：该文件可能是压缩炸弹，已拒绝导入。',
+        ),
       };
     }
     total += entry.uncompressedSize;
@@ -166,9 +183,13 @@ export async function readZipDirectory(
     return {
       ok: false,
       code: 'too_large',
-      reason:
+      reason: reason(
+        'unpacked_too_large',
         `Unpacked, the file would take ${sizeText(total)}, more than the limit of ${sizeText(limit.maxUncompressedBytes)}. ` +
-        'Export a shorter date range, or as CSV.',
+          'Export a shorter date range, or as CSV.',
+        `文件解压后将占用 ${sizeText(total, 'zh')}，超过上限 ${sizeText(limit.maxUncompressedBytes, 'zh')}。` +
+          '请缩短导出的日期范围，或导出为 CSV。',
+      ),
     };
   }
   return { ok: true, directory: { fileSize, directoryOffset, entries } };
@@ -186,11 +207,15 @@ export function entriesByName(directory: ZipDirectory): Map<string, ZipEntry> {
   return map;
 }
 
-export function sizeText(bytes: number): string {
+/** `1.5 MiB`, `12.0 KiB`, `300 bytes` (in Chinese `300 字节`). */
+export function sizeText(bytes: number, language: 'en' | 'zh' = 'en'): string {
   if (bytes >= 1024 * 1024) {
     return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
   }
-  return bytes >= 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${bytes} bytes`;
+  if (bytes >= 1024) {
+    return `${(bytes / 1024).toFixed(1)} KiB`;
+  }
+  return language === 'zh' ? `${bytes} 字节` : `${bytes} bytes`;
 }
 
 export async function readAt(file: FileHandle, position: number, length: number): Promise<Buffer> {
@@ -210,7 +235,10 @@ function zip64Refused(): ZipDirectoryResult {
   return {
     ok: false,
     code: 'too_large',
-    reason:
+    reason: reason(
+      'zip64',
       'The file uses ZIP64, which only archives over 4 GiB need: it is far larger than an import may be.',
+      '文件使用了 ZIP64 格式，只有超过 4 GiB 的压缩包才需要它：远远超出导入允许的大小。',
+    ),
   };
 }

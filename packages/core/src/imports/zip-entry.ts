@@ -1,6 +1,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import { pipeline, Readable } from 'node:stream';
 import { crc32, createInflateRaw } from 'node:zlib';
+import { type Reason, reason } from './import-reason.ts';
 import { readAt, type ZipDirectory, type ZipEntry } from './zip-directory.ts';
 
 /**
@@ -12,13 +13,16 @@ import { readAt, type ZipDirectory, type ZipEntry } from './zip-directory.ts';
 
 export type ZipReadErrorCode = 'corrupt' | 'zip_bomb' | 'encrypted' | 'unsupported';
 
+/** Its message is `reason.en`. */
 export class ZipReadError extends Error {
   readonly code: ZipReadErrorCode;
+  readonly reason: Reason;
 
-  constructor(code: ZipReadErrorCode, message: string) {
-    super(message);
+  constructor(code: ZipReadErrorCode, why: Reason) {
+    super(why.en);
     this.name = 'ZipReadError';
     this.code = code;
+    this.reason = why;
   }
 }
 
@@ -35,28 +39,41 @@ export async function* entryBytes(
   if (entry.flags & 0x1) {
     throw new ZipReadError(
       'encrypted',
-      `The packed entry "${entry.name}" is encrypted (password-protected).`,
+      reason(
+        'encrypted_entry',
+        `The packed entry "${entry.name}" is encrypted (password-protected).`,
+        `压缩包中的文件“${entry.name}”已加密（设有密码）。`,
+      ),
     );
   }
   if (entry.method !== 0 && entry.method !== 8) {
     throw new ZipReadError(
       'unsupported',
-      `The packed entry "${entry.name}" uses compression method ${entry.method}; only stored and deflated entries can be read.`,
+      reason(
+        'unsupported_compression',
+        `The packed entry "${entry.name}" uses compression method ${entry.method}; only stored and deflated entries can be read.`,
+        `压缩包中的文件“${entry.name}”使用了压缩方式 ${entry.method}；只能读取未压缩（stored）或 deflate 压缩的文件。`,
+      ),
     );
   }
   const header = await readAt(file, entry.localHeaderOffset, LOCAL_HEADER_SIZE);
   if (header.length < LOCAL_HEADER_SIZE || header.readUInt32LE(0) !== LOCAL_SIGNATURE) {
-    throw damaged(entry, 'its header is missing');
+    throw damaged(entry, 'entry_header_missing', 'its header is missing', '缺少它的文件头');
   }
   const start =
     entry.localHeaderOffset + LOCAL_HEADER_SIZE + header.readUInt16LE(26) + header.readUInt16LE(28);
   if (start + entry.compressedSize > directory.directoryOffset) {
-    throw damaged(entry, 'its data runs past the end of the archive');
+    throw damaged(
+      entry,
+      'entry_past_end',
+      'its data runs past the end of the archive',
+      '它的数据超出了压缩包的末尾',
+    );
   }
   let produced = 0;
   let crc = 0;
   if (entry.compressedSize > 0) {
-    const input = Readable.from(packedChunks(file, start, entry.compressedSize), { objectMode: false });
+    const input = Readable.from(packedChunks(file, entry, start), { objectMode: false });
     // `pipeline` passes an error of either stream on to `output`, where the loop below sees it.
     const output: Readable =
       entry.method === 8 ? pipeline(input, createInflateRaw({ chunkSize: CHUNK }), () => {}) : input;
@@ -66,8 +83,12 @@ export async function* entryBytes(
         if (produced > entry.uncompressedSize) {
           throw new ZipReadError(
             'zip_bomb',
-            `The packed entry "${entry.name}" unpacks to more than the ${entry.uncompressedSize} bytes it declares; ` +
-              'reading stopped (a damaged file or a zip bomb).',
+            reason(
+              'entry_larger_than_declared',
+              `The packed entry "${entry.name}" unpacks to more than the ${entry.uncompressedSize} bytes it declares; ` +
+                'reading stopped (a damaged file or a zip bomb).',
+              `压缩包中的文件“${entry.name}”解压后超过它声明的 ${entry.uncompressedSize} 字节，已停止读取（文件已损坏，或是压缩炸弹）。`,
+            ),
           );
         }
         crc = crc32(chunk, crc);
@@ -77,27 +98,34 @@ export async function* entryBytes(
       if (error instanceof ZipReadError) {
         throw error;
       }
-      throw damaged(entry, error instanceof Error ? error.message : String(error));
+      const detail = error instanceof Error ? error.message : String(error);
+      throw damaged(entry, 'entry_inflate_failed', detail, `解压出错：${detail}`);
     } finally {
       output.destroy();
       input.destroy();
     }
   }
   if (produced !== entry.uncompressedSize) {
-    throw damaged(entry, `it unpacks to ${produced} bytes, not the ${entry.uncompressedSize} it declares`);
+    throw damaged(
+      entry,
+      'entry_size_mismatch',
+      `it unpacks to ${produced} bytes, not the ${entry.uncompressedSize} it declares`,
+      `解压后是 ${produced} 字节，而不是它声明的 ${entry.uncompressedSize} 字节`,
+    );
   }
   if (crc >>> 0 !== entry.crc32) {
-    throw damaged(entry, 'its checksum does not match');
+    throw damaged(entry, 'entry_checksum_mismatch', 'its checksum does not match', '校验和不符');
   }
 }
 
 /** The packed bytes, read with positioned reads: the handle stays open for the next entry. */
-async function* packedChunks(file: FileHandle, start: number, length: number): AsyncGenerator<Buffer> {
+async function* packedChunks(file: FileHandle, entry: ZipEntry, start: number): AsyncGenerator<Buffer> {
+  const length = entry.compressedSize;
   for (let done = 0; done < length; ) {
     const size = Math.min(CHUNK, length - done);
     const chunk = await readAt(file, start + done, size);
     if (chunk.length < size) {
-      throw new Error('the file ends inside it');
+      throw damaged(entry, 'entry_cut_off', 'the file ends inside it', '文件在它的中间就结束了');
     }
     done += size;
     yield chunk;
@@ -114,7 +142,11 @@ export async function entryText(
   if (entry.uncompressedSize > maxBytes) {
     throw new ZipReadError(
       'zip_bomb',
-      `The packed entry "${entry.name}" declares ${entry.uncompressedSize} bytes, more than the ${maxBytes} such a part may have.`,
+      reason(
+        'part_too_large',
+        `The packed entry "${entry.name}" declares ${entry.uncompressedSize} bytes, more than the ${maxBytes} such a part may have.`,
+        `压缩包中的文件“${entry.name}”声明有 ${entry.uncompressedSize} 字节，超过这类部件的上限 ${maxBytes} 字节。`,
+      ),
     );
   }
   const parts: Buffer[] = [];
@@ -191,9 +223,14 @@ export function textEntry(name: string, text: string): StoredZipEntry {
   };
 }
 
-function damaged(entry: ZipEntry, detail: string): ZipReadError {
+/** `detailEn` and `detailZh` say what is wrong with the entry; `code` names it. */
+function damaged(entry: ZipEntry, code: string, detailEn: string, detailZh: string): ZipReadError {
   return new ZipReadError(
     'corrupt',
-    `The file is damaged: the packed entry "${entry.name}" cannot be read (${detail}). Download the export again and upload it.`,
+    reason(
+      code,
+      `The file is damaged: the packed entry "${entry.name}" cannot be read (${detailEn}). Download the export again and upload it.`,
+      `文件已损坏：无法读取压缩包中的文件“${entry.name}”（${detailZh}）。请重新下载导出的文件再上传。`,
+    ),
   );
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { parseTimestamp } from '../clean-cell.ts';
+import { type Reason, reason } from '../import-reason.ts';
 import type { CsvCells } from '../read-csv.ts';
 import { column, type Read } from './map-row.ts';
 
@@ -66,7 +67,7 @@ export function readInstant(
 export function parseInstant(
   value: string | null,
   timeZone: string,
-): { ok: true; value: string | null } | { ok: false; reason: string } {
+): { ok: true; value: string | null } | { ok: false; reason: Reason } {
   if (value === null) {
     return { ok: true, value: null };
   }
@@ -74,9 +75,13 @@ export function parseInstant(
   if (SCIENTIFIC.test(text)) {
     return {
       ok: false,
-      reason:
+      reason: reason(
+        'time_rounded_by_excel',
         `The time "${text}" was rounded by Excel (the file was opened and saved in Excel, which shows long ` +
-        'numbers in scientific notation). Export the file again and upload it without saving it in Excel.',
+          'numbers in scientific notation). Export the file again and upload it without saving it in Excel.',
+        `时间“${text}”已被 Excel 改写（文件在 Excel 中打开并保存过，Excel 以科学计数法显示长数字）。` +
+          '请重新导出，不经 Excel 保存直接上传。',
+      ),
     };
   }
   if (/^\d{10}$/.test(text) || /^\d{13}$/.test(text)) {

@@ -94,7 +94,7 @@ describe('douyin_orders', () => {
     expect(detectWith(douyinOrders, names)).toBe(douyinOrders);
     const file = await openCsv(createReadStream(SAMPLE));
     if (!file.ok) {
-      throw new Error(file.reason);
+      throw new Error(file.reason.en);
     }
     await file.rows.return();
     expect(file.header.names).toEqual([
@@ -114,9 +114,13 @@ describe('douyin_orders', () => {
 
   test('the sample: every row rejected because the export names no buyer', async () => {
     const mapped = await mapWith(douyinOrders, createReadStream(SAMPLE));
-    const reason =
-      'No buyer to attach the order to: the file has no 收件人手机号 column, and Douyin order exports carry no ' +
-      'buyer id (达人ID is the creator who promoted the product, not the buyer).';
+    const reason = {
+      code: 'no_buyer',
+      en:
+        'No buyer to attach the order to: the file has no 收件人手机号 column, and Douyin order exports carry no ' +
+        'buyer id (达人ID is the creator who promoted the product, not the buyer).',
+      zh: '没有可关联订单的买家：文件中没有收件人手机号列，且抖店订单导出不含买家编号（达人ID 是推广商品的达人，不是买家）。',
+    };
     // 9001 and 9002 are shipped (paid); 9003 is closed with 退款成功, so it was paid and refunded:
     // all three are purchases, and none can be attached to a customer.
     expect(mapped.outcomes).toEqual([
@@ -184,11 +188,19 @@ describe('douyin_orders', () => {
 
   test('unpaid and closed-before-payment orders are skipped', async () => {
     const { outcomes } = await mapWith(douyinOrders, TEXT);
-    expect(at(outcomes, 7)).toEqual({ kind: 'skipped', line: 7, reason: '订单状态 待支付: not paid' });
+    expect(at(outcomes, 7)).toEqual({
+      kind: 'skipped',
+      line: 7,
+      reason: { code: 'not_paid', en: '订单状态 待支付: not paid', zh: '订单状态为“待支付”：未付款' },
+    });
     expect(at(outcomes, 8)).toEqual({
       kind: 'skipped',
       line: 8,
-      reason: '订单状态 已关闭 without payment: not a purchase',
+      reason: {
+        code: 'unpaid_closed',
+        en: '订单状态 已关闭 without payment: not a purchase',
+        zh: '订单状态为“已关闭”且未付款：不算购买',
+      },
     });
   });
 
@@ -206,7 +218,8 @@ describe('douyin_orders', () => {
       [18, '支付完成时间'],
       [19, '主订单编号'],
     ]);
-    const reason = (line: number) => rejected.find((r) => r.line === line)?.reason;
+    const why = (line: number) => rejected.find((r) => r.line === line)?.reason;
+    const reason = (line: number) => why(line)?.en;
     const noBuyerId =
       'Douyin order exports carry no buyer id (达人ID is the creator who promoted the product, not the buyer).';
     expect(reason(10)).toBe(
@@ -229,6 +242,24 @@ describe('douyin_orders', () => {
     expect(reason(17)).toBe(`No buyer to attach the order to: 收件人手机号 is empty, and ${noBuyerId}`);
     expect(reason(18)).toBe('The payment time (支付完成时间) is empty although the order is "已发货".');
     expect(reason(19)).toBe('The order number (主订单编号) is empty.');
+
+    expect(why(10)?.code).toBe('no_buyer');
+    expect(why(10)?.zh).toContain('已加密（“$$Q2lwaGVydG…”）');
+    expect(why(11)?.zh).toContain('“138****8000”已打码');
+    expect(why(13)).toMatchObject({ code: 'unknown_status', zh: expect.stringContaining('“拼团中”') });
+    // The other line of the order keeps the underlying code, said of the line at fault.
+    expect(why(14)).toEqual({
+      code: 'not_an_amount',
+      en: 'Line 15 of the same order 6900000000000000009 is rejected: "两元" is not an amount in yuan',
+      zh: '同一订单 6900000000000000009 的第 15 行被拒：“两元”不是以元为单位的金额',
+    });
+    expect(why(16)).toMatchObject({
+      code: 'unknown_after_sale_status',
+      zh: expect.stringContaining('“部分退款中”'),
+    });
+    expect(why(17)).toMatchObject({ code: 'no_buyer', zh: expect.stringContaining('收件人手机号为空') });
+    expect(why(18)).toMatchObject({ code: 'paid_time_empty', zh: expect.stringContaining('“已发货”') });
+    expect(why(19)).toMatchObject({ code: 'order_id_empty', zh: expect.stringContaining('主订单编号') });
   });
 
   test('importing the same file twice gives identical events', async () => {

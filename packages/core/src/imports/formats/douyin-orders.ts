@@ -1,5 +1,6 @@
 import type { IdentityInput } from '../../identities/identity.schema.ts';
 import { normaliseIdentity } from '../../identities/normalise-identity.ts';
+import { becauseOfLine, type Reason, reason } from '../import-reason.ts';
 import type { CsvCells } from '../read-csv.ts';
 import type { MapOutcome, MapperContext, RowMapper } from './import-format.ts';
 import {
@@ -17,6 +18,7 @@ import {
   statusSet,
 } from './map-row.ts';
 import { type OrderItem, paidOrderEvents } from './order-events.ts';
+import { closedWithoutPayment, orderIdEmpty, statusNotPaid } from './order-reasons.ts';
 import { gatherOrderRows, type OrderRow } from './order-rows.ts';
 
 /**
@@ -91,7 +93,7 @@ type Line = Readonly<{
 
 type Row = OrderRow;
 
-type Fault = { ok: false; column: string; reason: string };
+type Fault = { ok: false; column: string; reason: Reason };
 
 function statusOf(text: string | null): Status | null | undefined {
   if (text === null) {
@@ -120,7 +122,11 @@ function readLine(row: Row, timeZone: string): { ok: true; line: Line } | Fault 
     return {
       ok: false,
       column: STATUS[0]!,
-      reason: `Unknown order status "${statusText}": it is not known whether this order was paid, so it is not imported.`,
+      reason: reason(
+        'unknown_status',
+        `Unknown order status "${statusText}": it is not known whether this order was paid, so it is not imported.`,
+        `未知的订单状态“${statusText}”：无法确定该订单是否已付款，因此不导入。`,
+      ),
     };
   }
   const afterSale = column(cells, AFTER_SALE).value;
@@ -129,7 +135,11 @@ function readLine(row: Row, timeZone: string): { ok: true; line: Line } | Fault 
     return {
       ok: false,
       column: AFTER_SALE[0]!,
-      reason: `Unknown after-sale status "${afterSale}": it is not known whether the money went back, so the order is not imported.`,
+      reason: reason(
+        'unknown_after_sale_status',
+        `Unknown after-sale status "${afterSale}": it is not known whether the money went back, so the order is not imported.`,
+        `未知的售后状态“${afterSale}”：无法确定款项是否已退回，因此不导入该订单。`,
+      ),
     };
   }
   const paidAt = readTime(cells, PAID_AT, timeZone);
@@ -141,7 +151,15 @@ function readLine(row: Row, timeZone: string): { ok: true; line: Line } | Fault 
     return amount;
   }
   if (amount.value === null) {
-    return { ok: false, column: AMOUNT[0]!, reason: 'The amount (订单应付金额) is empty.' };
+    return {
+      ok: false,
+      column: AMOUNT[0]!,
+      reason: reason(
+        'paid_amount_empty',
+        'The amount (订单应付金额) is empty.',
+        '金额（订单应付金额）为空。',
+      ),
+    };
   }
   const joined = [...NAME, ...SKU, ...QUANTITY, ...SUB_ORDER_ID].some((name) =>
     (cells[name] ?? '').includes(';'),
@@ -200,8 +218,19 @@ function itemOf(cells: CsvCells): { ok: true; item: OrderItem | null } | Fault {
   };
 }
 
-const NO_BUYER_ID =
-  'Douyin order exports carry no buyer id (达人ID is the creator who promoted the product, not the buyer)';
+const NO_BUYER_ID = {
+  en: 'Douyin order exports carry no buyer id (达人ID is the creator who promoted the product, not the buyer)',
+  zh: '抖店订单导出不含买家编号（达人ID 是推广商品的达人，不是买家）',
+};
+
+/** Why there is no buyer to attach the order to: `cause` (English, Chinese), then the missing id. */
+function noBuyer(cause: { en: string; zh: string }): Reason {
+  return reason(
+    'no_buyer',
+    `No buyer to attach the order to: ${cause.en}, and ${NO_BUYER_ID.en}.`,
+    `没有可关联订单的买家：${cause.zh}，且${NO_BUYER_ID.zh}。`,
+  );
+}
 
 /**
  * The buyer's identities: 收件人手机号 when it is a plain mobile number. Ciphertext (`##…`, `$$…`)
@@ -213,10 +242,10 @@ function buyerOf(rows: readonly Row[]): { ok: true; identities: IdentityInput[] 
     return {
       ok: false,
       column: PHONE[0]!,
-      reason: `No buyer to attach the order to: the file has no 收件人手机号 column, and ${NO_BUYER_ID}.`,
+      reason: noBuyer({ en: 'the file has no 收件人手机号 column', zh: '文件中没有收件人手机号列' }),
     };
   }
-  let problem: string | null = null;
+  let problem: { en: string; zh: string } | null = null;
   for (const row of rows) {
     const value = column(row.cells, PHONE).value;
     if (value === null) {
@@ -224,30 +253,39 @@ function buyerOf(rows: readonly Row[]): { ok: true; identities: IdentityInput[] 
     }
     if (/^[#$]/.test(value)) {
       const shown = value.length > 12 ? `${value.slice(0, 12)}…` : value;
-      problem ??= `收件人手机号 is encrypted ("${shown}"), as Douyin exports it`;
+      problem ??= {
+        en: `收件人手机号 is encrypted ("${shown}"), as Douyin exports it`,
+        zh: `收件人手机号已加密（“${shown}”），抖店导出时即为密文`,
+      };
       continue;
     }
     if (value.includes('*')) {
-      problem ??= `收件人手机号 "${value}" is masked and never matches anyone`;
+      problem ??= {
+        en: `收件人手机号 "${value}" is masked and never matches anyone`,
+        zh: `收件人手机号“${value}”已打码，无法匹配任何人`,
+      };
       continue;
     }
     const phone = normaliseIdentity({ kind: 'phone', value });
     if (phone.ok && phone.identity.matchable) {
       return { ok: true, identities: [{ kind: 'phone', value: phone.identity.value }] };
     }
-    problem ??= `收件人手机号 "${value}" is not a mobile number`;
+    problem ??= {
+      en: `收件人手机号 "${value}" is not a mobile number`,
+      zh: `收件人手机号“${value}”不是手机号`,
+    };
   }
   return {
     ok: false,
     column: PHONE[0]!,
-    reason: `No buyer to attach the order to: ${problem ?? '收件人手机号 is empty'}, and ${NO_BUYER_ID}.`,
+    reason: noBuyer(problem ?? { en: '收件人手机号 is empty', zh: '收件人手机号为空' }),
   };
 }
 
 function mapOrder(rows: readonly Row[], context: MapperContext): MapOutcome[] {
   const numbers = rows.map((r) => r.line);
   const orderId = rows[0]!.orderId;
-  const rejectAll = (col: string, reason: string) => numbers.map((line) => rejected(line, col, reason));
+  const rejectAll = (col: string, why: Reason) => numbers.map((line) => rejected(line, col, why));
   const lines: Line[] = [];
   for (const row of rows) {
     const read = readLine(row, context.timeZone);
@@ -255,11 +293,7 @@ function mapOrder(rows: readonly Row[], context: MapperContext): MapOutcome[] {
       return rows.map((r) =>
         r === row
           ? rejected(r.line, read.column, read.reason)
-          : rejected(
-              r.line,
-              read.column,
-              `Line ${row.line} of the same order ${orderId} is rejected: ${read.reason}`,
-            ),
+          : rejected(r.line, read.column, becauseOfLine(row.line, orderId, read.reason)),
       );
     }
     lines.push(read.line);
@@ -269,19 +303,27 @@ function mapOrder(rows: readonly Row[], context: MapperContext): MapOutcome[] {
   const paid = lines.filter((l) => l.status === 'paid' || l.refunded || l.paidAt !== null);
   const unpaid = lines.filter((l) => l.status === 'unpaid');
   if (paid.length > 0 && unpaid.length > 0) {
+    const [u, p] = [unpaid[0]!, paid[0]!];
     return rejectAll(
       STATUS[0]!,
-      `The sub-orders of order ${orderId} disagree on whether it was paid (line ${unpaid[0]!.line}: ` +
-        `${unpaid[0]!.statusText}, line ${paid[0]!.line}: ${paid[0]!.statusText ?? 'paid'}).`,
+      reason(
+        'sub_orders_disagree_paid',
+        `The sub-orders of order ${orderId} disagree on whether it was paid (line ${u.line}: ` +
+          `${u.statusText}, line ${p.line}: ${p.statusText ?? 'paid'}).`,
+        `订单 ${orderId} 的子订单对是否已付款不一致（第 ${u.line} 行：“${u.statusText}”，` +
+          `第 ${p.line} 行：${p.statusText === null ? '已付款' : `“${p.statusText}”`}）。`,
+      ),
     );
   }
   if (paid.length === 0) {
     return lines.map((l) =>
       l.status === 'closed'
-        ? skipped(l.line, `订单状态 ${l.statusText} without payment: not a purchase`)
+        ? skipped(l.line, closedWithoutPayment(l.statusText))
         : skipped(
             l.line,
-            l.statusText === null ? '支付完成时间 is empty: not paid' : `订单状态 ${l.statusText}: not paid`,
+            l.statusText === null
+              ? reason('not_paid', '支付完成时间 is empty: not paid', '支付完成时间为空：未付款')
+              : statusNotPaid(l.statusText),
           ),
     );
   }
@@ -298,7 +340,11 @@ function mapOrder(rows: readonly Row[], context: MapperContext): MapOutcome[] {
       const status = paid[0]!.statusText;
       return rejectAll(
         PAID_AT[0]!,
-        `The payment time (支付完成时间) is empty although the order is ${status === null ? 'refunded' : `"${status}"`}.`,
+        reason(
+          'paid_time_empty',
+          `The payment time (支付完成时间) is empty although the order is ${status === null ? 'refunded' : `"${status}"`}.`,
+          `付款时间（支付完成时间）为空，但订单${status === null ? '已退款' : `状态为“${status}”`}。`,
+        ),
       );
     }
     // A trimmed export without the payment time: Douyin orders are paid when submitted or not at all.
@@ -309,7 +355,11 @@ function mapOrder(rows: readonly Row[], context: MapperContext): MapOutcome[] {
     if (submitted.value === null) {
       return rejectAll(
         PAID_AT[0]!,
-        'The payment cannot be dated: the file has no 支付完成时间 column and 订单提交时间 is empty or not in the file.',
+        reason(
+          'paid_time_unknown',
+          'The payment cannot be dated: the file has no 支付完成时间 column and 订单提交时间 is empty or not in the file.',
+          '无法确定付款时间：文件中没有支付完成时间列，订单提交时间也为空或不在文件中。',
+        ),
       );
     }
     paidAt = submitted.value;
@@ -321,7 +371,12 @@ function mapOrder(rows: readonly Row[], context: MapperContext): MapOutcome[] {
     .filter((l) => l.refunded || l.status === 'closed')
     .reduce((sum, l) => sum + l.amountFen, 0);
   if (amountFen === 0 && lines.every((l) => l.refunded || l.status === 'closed')) {
-    return numbers.map((line) => skipped(line, 'Every sub-order closed and nothing paid: not a purchase'));
+    const why = reason(
+      'unpaid_closed',
+      'Every sub-order closed and nothing paid: not a purchase',
+      '所有子订单均已关闭且未付任何金额：不算购买',
+    );
+    return numbers.map((line) => skipped(line, why));
   }
   const joined = lines.some((l) => l.joined);
   const items = joined ? [] : lines.flatMap((l) => (l.item === null ? [] : [l.item])).slice(0, 200);
@@ -343,9 +398,7 @@ function mapOrder(rows: readonly Row[], context: MapperContext): MapOutcome[] {
 }
 
 function createMapper(context: MapperContext): RowMapper {
-  return gatherOrderRows(ORDER_ID, 'The order number (主订单编号) is empty.', (rows) =>
-    mapOrder(rows, context),
-  );
+  return gatherOrderRows(ORDER_ID, orderIdEmpty('主订单编号'), (rows) => mapOrder(rows, context));
 }
 
 export const douyinOrders: FormatDefinition = {

@@ -165,33 +165,64 @@ describe('generic orders', () => {
     // A bad row does not interrupt the gathering of an order, so outcomes are compared in line order.
     const byLine = (o: MapOutcome) => ('line' in o ? o.line : (o.lines[0] ?? 0));
     expect(mapped.outcomes.slice(2).sort((a, b) => byLine(a) - byLine(b))).toEqual([
-      { kind: 'skipped', line: 5, reason: 'Status cancelled: not a purchase' },
-      { kind: 'skipped', line: 6, reason: 'Status unpaid: not a paid status' },
+      {
+        kind: 'skipped',
+        line: 5,
+        reason: {
+          code: 'not_a_purchase',
+          en: 'Status cancelled: not a purchase',
+          zh: expect.stringContaining('Status 为“cancelled”'),
+        },
+      },
+      {
+        kind: 'skipped',
+        line: 6,
+        reason: {
+          code: 'not_paid',
+          en: 'Status unpaid: not a paid status',
+          zh: expect.stringContaining('“unpaid”'),
+        },
+      },
       {
         kind: 'rejected',
         line: 7,
         column: 'Order No',
-        reason: expect.stringContaining('The id "6.9E+18" was rounded by Excel'),
+        reason: expect.objectContaining({
+          en: expect.stringContaining('The id "6.9E+18" was rounded by Excel'),
+        }),
       },
-      { kind: 'skipped', line: 8, reason: 'Paid At is empty: not paid' },
-      { kind: 'rejected', line: 9, column: 'Total', reason: expect.stringContaining('abc') },
+      {
+        kind: 'skipped',
+        line: 8,
+        reason: expect.objectContaining({ code: 'not_paid', en: 'Paid At is empty: not paid' }),
+      },
+      {
+        kind: 'rejected',
+        line: 9,
+        column: 'Total',
+        reason: expect.objectContaining({ en: expect.stringContaining('abc') }),
+      },
       {
         kind: 'rejected',
         line: 10,
         column: 'Mobile',
-        reason: 'No identity: Mobile, Member ID are empty or not usable.',
+        reason: {
+          code: 'no_identifier',
+          en: 'No identity: Mobile, Member ID are empty or not usable.',
+          zh: expect.stringContaining('Mobile、Member ID'),
+        },
       },
       {
         kind: 'rejected',
         line: 11,
         column: 'Member ID',
-        reason: expect.stringContaining('rounded by Excel'),
+        reason: expect.objectContaining({ en: expect.stringContaining('rounded by Excel') }),
       },
       {
         kind: 'rejected',
         line: 12,
         column: 'Qty',
-        reason: '"two" is not a quantity (a whole number from 1)',
+        reason: expect.objectContaining({ en: '"two" is not a quantity (a whole number from 1)' }),
       },
     ]);
   });
@@ -199,9 +230,40 @@ describe('generic orders', () => {
   test('rows of one order with different amounts are rejected together', async () => {
     const text = csvText(ORDER_HEADER, [orderRow('B1'), orderRow('B1', { Total: '1.00' })]);
     const { outcomes } = await mapWith(format, text);
+    const differ = {
+      code: 'order_amounts_differ',
+      en: expect.stringContaining('different amounts'),
+      zh: expect.stringContaining('“1.00”'),
+    };
     expect(outcomes).toEqual([
-      { kind: 'rejected', line: 2, column: 'Total', reason: expect.stringContaining('different amounts') },
-      { kind: 'rejected', line: 3, column: 'Total', reason: expect.stringContaining('different amounts') },
+      { kind: 'rejected', line: 2, column: 'Total', reason: differ },
+      { kind: 'rejected', line: 3, column: 'Total', reason: differ },
+    ]);
+  });
+
+  test('a bad item rejects the whole order, the other rows because of its line', async () => {
+    const text = csvText(ORDER_HEADER, [orderRow('E1'), orderRow('E1', { Qty: 'two' })]);
+    const { outcomes } = await mapWith(format, text);
+    expect(outcomes).toEqual([
+      {
+        kind: 'rejected',
+        line: 2,
+        column: 'Qty',
+        reason: {
+          code: 'not_a_quantity',
+          en: 'Line 3 of the same order E1 is rejected: "two" is not a quantity (a whole number from 1)',
+          zh: expect.stringContaining('同一订单 E1 的第 3 行被拒'),
+        },
+      },
+      {
+        kind: 'rejected',
+        line: 3,
+        column: 'Qty',
+        reason: expect.objectContaining({
+          code: 'not_a_quantity',
+          en: '"two" is not a quantity (a whole number from 1)',
+        }),
+      },
     ]);
   });
 
@@ -241,7 +303,11 @@ describe('generic orders', () => {
         kind: 'rejected',
         line: 3,
         column: '渠道',
-        reason: `"小红书" is not a shop Hatchery knows; expected one of taobao, tmall, jd, youzan, miniapp, douyin, pdd, store.`,
+        reason: {
+          code: 'unknown_shop',
+          en: `"小红书" is not a shop Hatchery knows; expected one of taobao, tmall, jd, youzan, miniapp, douyin, pdd, store.`,
+          zh: expect.stringContaining('“小红书”'),
+        },
       },
     ]);
   });
@@ -332,15 +398,32 @@ describe('generic identity links', () => {
       {
         kind: 'skipped',
         line: 4,
-        reason: 'No identity: 手机, UnionID, OpenID are empty or not usable.',
+        reason: expect.objectContaining({
+          code: 'no_identifier',
+          en: 'No identity: 手机, UnionID, OpenID are empty or not usable.',
+        }),
       },
-      { kind: 'rejected', line: 5, column: '注册时间', reason: 'The time is empty.' },
-      { kind: 'rejected', line: 6, column: '注册时间', reason: expect.stringContaining('yesterday') },
+      {
+        kind: 'rejected',
+        line: 5,
+        column: '注册时间',
+        reason: expect.objectContaining({ code: 'link_time_empty', en: 'The time is empty.' }),
+      },
+      {
+        kind: 'rejected',
+        line: 6,
+        column: '注册时间',
+        reason: expect.objectContaining({ en: expect.stringContaining('yesterday') }),
+      },
       {
         kind: 'rejected',
         line: 7,
         column: 'UnionID',
-        reason: '"o6 bad" is not a valid wechat_unionid: not a valid wechat_unionid',
+        reason: {
+          code: 'invalid_identity',
+          en: '"o6 bad" is not a valid wechat_unionid: not a valid wechat_unionid',
+          zh: expect.stringContaining('“o6 bad”'),
+        },
       },
     ]);
   });
@@ -394,7 +477,16 @@ describe('generic community joins and messages', () => {
           },
         ],
       },
-      { kind: 'rejected', line: 3, column: '群名', reason: 'The community is empty.' },
+      {
+        kind: 'rejected',
+        line: 3,
+        column: '群名',
+        reason: {
+          code: 'community_empty',
+          en: 'The community is empty.',
+          zh: expect.stringContaining('社群'),
+        },
+      },
     ]);
   });
 

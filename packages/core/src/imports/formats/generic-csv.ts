@@ -2,6 +2,7 @@ import { type EventInput, SHOPS, type Shop } from '../../events/event.schema.ts'
 import type { IdentityInput, IdentityKind } from '../../identities/identity.schema.ts';
 import { normaliseIdentity } from '../../identities/normalise-identity.ts';
 import { normalizeHeaderName } from '../header-row.ts';
+import { becauseOfLine, type Reason, reason } from '../import-reason.ts';
 import type { CsvCells } from '../read-csv.ts';
 import { communityIdFromName, digest, readInstant } from './community-support.ts';
 import {
@@ -27,6 +28,7 @@ import {
   statusSet,
 } from './map-row.ts';
 import { type OrderItem, paidOrderEvents } from './order-events.ts';
+import { orderIdEmpty } from './order-reasons.ts';
 import { gatherOrderRows, type OrderRow } from './order-rows.ts';
 
 /**
@@ -41,7 +43,7 @@ export { type Mapping, MappingSchema, parseMapping } from './generic-mapping.sch
 // ---------------------------------------------------------------------------------------------
 // Mapping rows
 
-type Failure = { ok: false; column: string; reason: string };
+type Failure = { ok: false; column: string; reason: Reason };
 
 const h = (name: string): string[] => [normalizeHeaderName(name)];
 
@@ -81,7 +83,7 @@ function identityOf(
   kind: IdentityKind,
   value: string,
   scope: string | undefined,
-): 'drop' | { ok: true; value: IdentityInput } | { ok: false; reason: string } {
+): 'drop' | { ok: true; value: IdentityInput } | { ok: false; reason: Reason } {
   if (kind === 'phone') {
     // Masked phones are kept for display; landlines and typos identify nobody (README §0.8).
     const phone = phoneIdentity(value);
@@ -91,14 +93,26 @@ function identityOf(
   if (!normalised.ok) {
     return kind === 'email'
       ? 'drop'
-      : { ok: false, reason: `"${value.slice(0, 40)}" is not a valid ${kind}: ${normalised.reason}` };
+      : {
+          ok: false,
+          reason: reason(
+            'invalid_identity',
+            `"${value.slice(0, 40)}" is not a valid ${kind}: ${normalised.reason}`,
+            `“${value.slice(0, 40)}”不是有效的 ${kind}`,
+          ),
+        };
   }
   const kept = normalised.identity.matchable ? normalised.identity.value : value;
   return { ok: true, value: { kind, value: kept, ...(scope === undefined ? {} : { scope }) } };
 }
 
-function noIdentity(mapped: readonly IdentityColumn[]): string {
-  return `No identity: ${mapped.map((m) => m.column).join(', ')} ${mapped.length === 1 ? 'is' : 'are'} empty or not usable.`;
+function noIdentity(mapped: readonly IdentityColumn[]): Reason {
+  const names = mapped.map((m) => m.column);
+  return reason(
+    'no_identifier',
+    `No identity: ${names.join(', ')} ${mapped.length === 1 ? 'is' : 'are'} empty or not usable.`,
+    `没有任何标识：${names.join('、')} ${mapped.length === 1 ? '' : '均'}为空或不可用。`,
+  );
 }
 
 function digestId(source: string, kind: string, parts: readonly string[]): string {
@@ -137,8 +151,12 @@ function orderMapper(mapping: OrderMapping, context: MapperContext): RowMapper {
           column: names[0]!,
           reason:
             value === null
-              ? 'The shop is empty.'
-              : `"${value}" is not a shop Hatchery knows; expected one of ${SHOPS.join(', ')}.`,
+              ? reason('shop_empty', 'The shop is empty.', '店铺为空。')
+              : reason(
+                  'unknown_shop',
+                  `"${value}" is not a shop Hatchery knows; expected one of ${SHOPS.join(', ')}.`,
+                  `“${value}”不是 Hatchery 支持的店铺；应为以下之一：${SHOPS.join('、')}。`,
+                ),
         }
       : { ok: true, shop };
   };
@@ -180,7 +198,7 @@ function orderMapper(mapping: OrderMapping, context: MapperContext): RowMapper {
     const lines = rows.map((r) => r.line);
     const first = rows[0]!;
     const { orderId, cells } = first;
-    const rejectAll = (col: string, reason: string) => lines.map((line) => rejected(line, col, reason));
+    const rejectAll = (col: string, why: Reason) => lines.map((line) => rejected(line, col, why));
     const items: OrderItem[] = [];
     for (const row of rows) {
       const item = itemOf(row.cells);
@@ -189,9 +207,7 @@ function orderMapper(mapping: OrderMapping, context: MapperContext): RowMapper {
           rejected(
             r.line,
             item.column,
-            r === row
-              ? item.reason
-              : `Line ${row.line} of the same order ${orderId} is rejected: ${item.reason}`,
+            r === row ? item.reason : becauseOfLine(row.line, orderId, item.reason),
           ),
         );
       }
@@ -203,15 +219,32 @@ function orderMapper(mapping: OrderMapping, context: MapperContext): RowMapper {
       const status = column(cells, h(c.status)).value;
       const key = status === null ? null : statusKey(status);
       if (key !== null && skip?.has(key) === true) {
-        return lines.map((line) => skipped(line, `${c.status} ${status}: not a purchase`));
+        return lines.map((line) =>
+          skipped(
+            line,
+            reason(
+              'not_a_purchase',
+              `${c.status} ${status}: not a purchase`,
+              `${c.status} 为“${status}”：不算购买`,
+            ),
+          ),
+        );
       }
       if (paid !== null && (key === null || !paid.has(key))) {
         return lines.map((line) =>
           skipped(
             line,
             status === null
-              ? `${c.status} is empty: not a paid status`
-              : `${c.status} ${status}: not a paid status`,
+              ? reason(
+                  'not_paid',
+                  `${c.status} is empty: not a paid status`,
+                  `${c.status} 为空：不是已付款状态`,
+                )
+              : reason(
+                  'not_paid',
+                  `${c.status} ${status}: not a paid status`,
+                  `${c.status} 为“${status}”：不是已付款状态`,
+                ),
           ),
         );
       }
@@ -221,7 +254,9 @@ function orderMapper(mapping: OrderMapping, context: MapperContext): RowMapper {
       return rejectAll(paidAt.column, paidAt.reason);
     }
     if (paidAt.value === null) {
-      return lines.map((line) => skipped(line, `${c.paid_at} is empty: not paid`));
+      return lines.map((line) =>
+        skipped(line, reason('not_paid', `${c.paid_at} is empty: not paid`, `${c.paid_at} 为空：未付款`)),
+      );
     }
     const amountNames = h(c.amount);
     const amount = readFen(cells, amountNames);
@@ -229,15 +264,26 @@ function orderMapper(mapping: OrderMapping, context: MapperContext): RowMapper {
       return rejectAll(amount.column, amount.reason);
     }
     if (amount.value === null) {
-      return rejectAll(amountNames[0]!, 'The order amount is empty.');
+      return rejectAll(
+        amountNames[0]!,
+        reason('paid_amount_empty', 'The order amount is empty.', '订单金额为空。'),
+      );
     }
     for (const row of rows.slice(1)) {
       const other = readFen(row.cells, amountNames);
       if (!other.ok || other.value !== amount.value) {
+        const firstAmount = column(cells, amountNames).value;
+        const otherAmount = column(row.cells, amountNames).value;
+        const zhAmount = (value: string | null) => (value === null ? '空' : `“${value}”`);
         return rejectAll(
           amountNames[0]!,
-          `The rows of order ${orderId} give different amounts (line ${first.line}: ${column(cells, amountNames).value}, ` +
-            `line ${row.line}: ${column(row.cells, amountNames).value}); the file should repeat the order's amount on each row.`,
+          reason(
+            'order_amounts_differ',
+            `The rows of order ${orderId} give different amounts (line ${first.line}: ${firstAmount}, ` +
+              `line ${row.line}: ${otherAmount}); the file should repeat the order's amount on each row.`,
+            `订单 ${orderId} 的各行金额不一致（第 ${first.line} 行：${zhAmount(firstAmount)}，` +
+              `第 ${row.line} 行：${zhAmount(otherAmount)}）；文件应在该订单的每一行重复同一金额。`,
+          ),
         );
       }
     }
@@ -274,7 +320,7 @@ function orderMapper(mapping: OrderMapping, context: MapperContext): RowMapper {
     ];
   };
 
-  return gatherOrderRows(h(c.order_id), 'The order number is empty.', mapOrder);
+  return gatherOrderRows(h(c.order_id), orderIdEmpty(), mapOrder);
 }
 
 // Identity links ---------------------------------------------------------------------------------
@@ -296,7 +342,11 @@ function linkMapper(mapping: LinkMapping, context: MapperContext): RowMapper {
       return skipped(line, noIdentity(c.identities));
     }
     if (at.value === null) {
-      return rejected(line, normalizeHeaderName(c.linked_at), 'The time is empty.');
+      return rejected(
+        line,
+        normalizeHeaderName(c.linked_at),
+        reason('link_time_empty', 'The time is empty.', '时间为空。'),
+      );
     }
     const event: EventInput = {
       id: digestId(mapping.source, 'identity_link', [at.value, ...identityParts(found.identities)]),
@@ -361,7 +411,7 @@ function readCommunityRow(
   { line, cells }: SourceRow,
   c: CommunityColumns,
   timeColumn: string,
-  emptyTime: string,
+  emptyTime: Reason,
   context: MapperContext,
 ): MapOutcome | { identities: IdentityInput[]; community: Community; at: string } {
   const found = identitiesOf(cells, c.identities);
@@ -380,7 +430,11 @@ function readCommunityRow(
     return skipped(line, noIdentity(c.identities));
   }
   if (community.community === null) {
-    return rejected(line, communityColumn(c), 'The community is empty.');
+    return rejected(
+      line,
+      communityColumn(c),
+      reason('community_empty', 'The community is empty.', '社群为空。'),
+    );
   }
   if (at.value === null) {
     return rejected(line, normalizeHeaderName(timeColumn), emptyTime);
@@ -392,8 +446,9 @@ type JoinMapping = Extract<Mapping, { kind: 'community_join' }>;
 
 function joinMapper(mapping: JoinMapping, context: MapperContext): RowMapper {
   const c = mapping.columns;
+  const emptyTime = reason('join_time_empty', 'The join time is empty.', '入群时间为空。');
   return perRow((row) => {
-    const read = readCommunityRow(row, c, c.joined_at, 'The join time is empty.', context);
+    const read = readCommunityRow(row, c, c.joined_at, emptyTime, context);
     if ('kind' in read) {
       return read;
     }
@@ -426,9 +481,14 @@ function messageMapper(mapping: MessageMapping, context: MapperContext): RowMapp
     const key = statusKey(value);
     return types.get(key) ?? MESSAGE_TYPES.find((t) => t === key.toLowerCase()) ?? 'other';
   };
+  const emptyTime = reason(
+    'message_time_empty',
+    'The time the message was sent is empty.',
+    '消息发送时间为空。',
+  );
   return perRow((row) => {
     const { line, cells } = row;
-    const read = readCommunityRow(row, c, c.sent_at, 'The time the message was sent is empty.', context);
+    const read = readCommunityRow(row, c, c.sent_at, emptyTime, context);
     if ('kind' in read) {
       return read;
     }

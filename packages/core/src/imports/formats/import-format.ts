@@ -1,5 +1,6 @@
 import type { OrderItem } from '../../db/database.ts';
 import type { EventInput } from '../../events/event.schema.ts';
+import type { Reason } from '../import-reason.ts';
 import type { CsvCells } from '../read-csv.ts';
 
 /**
@@ -39,9 +40,9 @@ export type MapOutcome =
    */
   | { kind: 'items'; lines: readonly number[]; source: string; orderId: string; items: readonly OrderItem[] }
   /** A row that cannot be imported, with the column and a reason a person can act on. */
-  | { kind: 'rejected'; line: number; column: string | null; reason: string }
+  | { kind: 'rejected'; line: number; column: string | null; reason: Reason }
   /** A row deliberately not imported (e.g. an unpaid, closed order), counted by reason in the summary. */
-  | { kind: 'skipped'; line: number; reason: string };
+  | { kind: 'skipped'; line: number; reason: Reason };
 
 /**
  * Stateful per file: formats with one row per line item gather the rows of an order while they

@@ -47,15 +47,20 @@ describe('the formats', () => {
       // The samples have their header on line 1; detection alone decides.
       const file = await openCsv(createReadStream(`${SAMPLES}${name}`));
       if (!file.ok) {
-        throw new Error(`${name}: ${file.reason}`);
+        throw new Error(`${name}: ${file.reason.en}`);
       }
       await file.rows.return();
       const expected = SAMPLE_FORMATS[name] ?? null;
       expect(detectFormat(file.header.names)?.format.id ?? null, name).toBe(expected);
       if (expected !== null) {
         const mapped = await mapFile(createReadStream(`${SAMPLES}${name}`), { expect: expected });
-        for (const outcome of mapped.rejected) {
-          expect(outcome.reason, `${name}:${outcome.line}`).not.toBe('');
+        // Every reason has a code for programs and words in both console languages.
+        for (const outcome of [...mapped.rejected, ...mapped.skipped]) {
+          expect(outcome.reason, `${name}:${outcome.line}`).toEqual({
+            code: expect.stringMatching(/^[a-z][a-z0-9_]*$/),
+            en: expect.stringMatching(/\w/),
+            zh: expect.stringMatching(/[\u4e00-\u9fff]/),
+          });
         }
         // Every row is accounted for: imported, or rejected/skipped with a reason. (The Douyin
         // fixture has no buyer phone column, so all its rows are rejected, each saying so.)

@@ -95,7 +95,11 @@ describe('jd_orders', () => {
       outcomes.find((o) =>
         o.kind === 'events' || o.kind === 'items' ? o.lines[0] === line : o.line === line,
       );
-    expect(at(5)).toEqual({ kind: 'skipped', line: 5, reason: '订单状态 等待付款: not paid' });
+    expect(at(5)).toEqual({
+      kind: 'skipped',
+      line: 5,
+      reason: { code: 'not_paid', en: '订单状态 等待付款: not paid', zh: '订单状态为“等待付款”：未付款' },
+    });
     expect(at(6)).toMatchObject({
       events: [
         { id: 'jd-order-280000000004', kind: 'order.paid', properties: { amount_fen: 8970 } },
@@ -107,11 +111,12 @@ describe('jd_orders', () => {
         },
       ],
     });
-    expect(at(7)).toEqual({
+    expect(at(7)).toMatchObject({
       kind: 'skipped',
       line: 7,
-      reason: '订单状态 已取消 without payment: not a purchase',
+      reason: { code: 'unpaid_closed', en: '订单状态 已取消 without payment: not a purchase' },
     });
+    expect(at(7)).toHaveProperty('reason.zh', expect.stringContaining('“已取消”'));
   });
 
   test('rejections name the column and the reason; a bad row rejects its whole order', async () => {
@@ -126,13 +131,76 @@ describe('jd_orders', () => {
       [13, '订单号'],
       [14, '下单帐号'],
     ]);
-    expect(rejected[0]?.reason).toContain('rounded by Excel');
-    expect(rejected[1]?.reason).toBe(
+    expect(rejected[0]?.reason.en).toContain('rounded by Excel');
+    expect(rejected[1]?.reason.en).toBe(
       'Line 10 of the same order 280000000006 is rejected: "两件" is not a quantity (a whole number from 1)',
     );
-    expect(rejected[2]?.reason).toBe('"两件" is not a quantity (a whole number from 1)');
-    expect(rejected[3]?.reason).toContain('give different amounts');
-    expect(rejected[5]?.reason).toBe('The order number is empty.');
+    expect(rejected[1]?.reason.code).toBe('not_a_quantity');
+    expect(rejected[1]?.reason.zh).toMatch(/^同一订单 280000000006 的第 10 行被拒：“两件”/);
+    expect(rejected[2]?.reason.en).toBe('"两件" is not a quantity (a whole number from 1)');
+    expect(rejected[3]?.reason.en).toContain('give different amounts');
+    expect(rejected[3]?.reason).toMatchObject({
+      code: 'order_amounts_differ',
+      zh: expect.stringContaining('“1.00”'),
+    });
+    expect(rejected[4]?.reason).toEqual(rejected[3]?.reason);
+    expect(rejected[5]?.reason).toEqual({
+      code: 'order_id_empty',
+      en: 'The order number is empty.',
+      zh: '订单号为空。',
+    });
+    expect(rejected[6]?.reason).toMatchObject({
+      code: 'no_buyer',
+      en: 'No buyer: 下单帐号 and 联系电话 are empty or not in the file.',
+      zh: expect.stringContaining('下单帐号'),
+    });
+  });
+
+  test('no payment time: skipped as not paid; cancelled with nothing paid; a bad phone and no account', async () => {
+    const { outcomes } = await mapFile(
+      csvText(HEADER, [
+        sku('280000000010', { 订单状态: '等待出库', 付款确认时间: '' }), // 2
+        sku('280000000011', { 订单状态: '已取消', 应付金额: '0' }), // 3
+        sku('280000000012', { 下单帐号: '', 联系电话: '12345' }), // 4
+        sku('280000000013', { 应付金额: '', 订单金额: '' }), // 5
+      ]),
+    );
+    expect(outcomes).toMatchObject([
+      {
+        kind: 'skipped',
+        line: 2,
+        reason: {
+          code: 'not_paid',
+          en: '付款确认时间 is empty (订单状态 等待出库): not paid',
+          zh: '付款确认时间为空（订单状态为“等待出库”）：未付款',
+        },
+      },
+      {
+        kind: 'skipped',
+        line: 3,
+        reason: {
+          code: 'unpaid_closed',
+          en: '订单状态 cancelled and nothing paid: not a purchase',
+          zh: expect.stringContaining('已取消'),
+        },
+      },
+      {
+        kind: 'rejected',
+        line: 4,
+        column: '联系电话',
+        reason: {
+          code: 'no_buyer',
+          en: '"12345" is not a mobile number and 下单帐号 is empty: no buyer to attach the order to.',
+          zh: expect.stringContaining('“12345”'),
+        },
+      },
+      {
+        kind: 'rejected',
+        line: 5,
+        column: '应付金额',
+        reason: { code: 'paid_amount_empty', en: 'The order amount is empty.', zh: '订单金额为空。' },
+      },
+    ]);
   });
 
   test('importing the same file twice gives identical events', async () => {

@@ -1,4 +1,5 @@
 import type { IdentityInput } from '../../identities/identity.schema.ts';
+import { becauseOfLine, type Reason, reason } from '../import-reason.ts';
 import type { CsvCells } from '../read-csv.ts';
 import type { MapOutcome, MapperContext, RowMapper } from './import-format.ts';
 import {
@@ -17,6 +18,7 @@ import {
   statusSet,
 } from './map-row.ts';
 import { type OrderItem, paidOrderEvents } from './order-events.ts';
+import { closedWithoutPayment, orderIdEmpty, paidTimeMissing, statusNotPaid } from './order-reasons.ts';
 import { gatherOrderRows, type OrderRow } from './order-rows.ts';
 
 /**
@@ -54,8 +56,8 @@ const COMPLETED = statusSet(['完成', '已完成']);
 type Row = OrderRow;
 
 type Decision =
-  | { kind: 'skip'; reason: string }
-  | { kind: 'reject'; column: string; reason: string }
+  | { kind: 'skip'; reason: Reason }
+  | { kind: 'reject'; column: string; reason: Reason }
   | { kind: 'paid'; paidAt: string; refundAll: boolean };
 
 /** Whether, when and how the order was paid, from its first row. */
@@ -63,7 +65,10 @@ function decide(cells: CsvCells, timeZone: string): Decision {
   const status = column(cells, STATUS).value;
   const key = status === null ? null : statusKey(status);
   if (key !== null && UNPAID.has(key)) {
-    return { kind: 'skip', reason: `订单状态 ${status}: not paid` };
+    return {
+      kind: 'skip',
+      reason: statusNotPaid(status),
+    };
   }
   const cancelled = key?.includes('取消') ?? false;
   for (const names of [PAID_AT, COMPLETED_AT, ORDERED_AT]) {
@@ -88,10 +93,13 @@ function decide(cells: CsvCells, timeZone: string): Decision {
   }
   if (paidAt === null) {
     return cancelled
-      ? { kind: 'skip', reason: `订单状态 ${status} without payment: not a purchase` }
+      ? {
+          kind: 'skip',
+          reason: closedWithoutPayment(status),
+        }
       : {
           kind: 'skip',
-          reason: `付款确认时间 is empty${status === null ? '' : ` (订单状态 ${status})`}: not paid`,
+          reason: paidTimeMissing('付款确认时间', status),
         };
   }
   // Cancelled after payment: JD returns the whole payment.
@@ -114,7 +122,7 @@ function buyerIdentities(cells: CsvCells): IdentityInput[] {
 /** The item a row describes, null when it names none, or the column at fault. */
 function itemOf(
   cells: CsvCells,
-): { ok: true; item: OrderItem | null } | { ok: false; column: string; reason: string } {
+): { ok: true; item: OrderItem | null } | { ok: false; column: string; reason: Reason } {
   const quantity = readQuantity(cells, QUANTITY);
   if (!quantity.ok) {
     return quantity;
@@ -144,7 +152,7 @@ function mapOrder(rows: readonly Row[], timeZone: string): MapOutcome[] {
   const lines = rows.map((r) => r.line);
   const first = rows[0]!;
   const orderId = first.orderId;
-  const rejectAll = (col: string, reason: string) => lines.map((line) => rejected(line, col, reason));
+  const rejectAll = (col: string, why: Reason) => lines.map((line) => rejected(line, col, why));
   const items: OrderItem[] = [];
   for (const row of rows) {
     const item = itemOf(row.cells);
@@ -152,11 +160,7 @@ function mapOrder(rows: readonly Row[], timeZone: string): MapOutcome[] {
       return rows.map((r) =>
         r === row
           ? rejected(r.line, item.column, item.reason)
-          : rejected(
-              r.line,
-              item.column,
-              `Line ${row.line} of the same order ${orderId} is rejected: ${item.reason}`,
-            ),
+          : rejected(r.line, item.column, becauseOfLine(row.line, orderId, item.reason)),
       );
     }
     if (item.item !== null && items.length < 200) {
@@ -176,15 +180,25 @@ function mapOrder(rows: readonly Row[], timeZone: string): MapOutcome[] {
   }
   const amountColumn = column(first.cells, AMOUNT).name ?? AMOUNT[0]!;
   if (amount.value === null) {
-    return rejectAll(amountColumn, 'The order amount is empty.');
+    return rejectAll(
+      amountColumn,
+      reason('paid_amount_empty', 'The order amount is empty.', '订单金额为空。'),
+    );
   }
   for (const row of rows.slice(1)) {
     const other = readFen(row.cells, AMOUNT);
     if (!other.ok || other.value !== amount.value) {
+      const firstAmount = column(first.cells, AMOUNT).value;
+      const otherAmount = column(row.cells, AMOUNT).value;
       return rejectAll(
         amountColumn,
-        `The rows of order ${orderId} give different amounts (line ${first.line}: ${column(first.cells, AMOUNT).value}, ` +
-          `line ${row.line}: ${column(row.cells, AMOUNT).value}); the export should repeat the order's amount on each row.`,
+        reason(
+          'order_amounts_differ',
+          `The rows of order ${orderId} give different amounts (line ${first.line}: ${firstAmount}, ` +
+            `line ${row.line}: ${otherAmount}); the export should repeat the order's amount on each row.`,
+          `订单 ${orderId} 的各行金额不一致（第 ${first.line} 行：“${firstAmount}”，第 ${row.line} 行：“${otherAmount}”）；` +
+            '导出文件应在每一行重复订单金额。',
+        ),
       );
     }
   }
@@ -192,14 +206,30 @@ function mapOrder(rows: readonly Row[], timeZone: string): MapOutcome[] {
   if (identities.length === 0) {
     const phone = column(first.cells, PHONE).value;
     return phone === null
-      ? rejectAll(PIN[0]!, 'No buyer: 下单帐号 and 联系电话 are empty or not in the file.')
+      ? rejectAll(
+          PIN[0]!,
+          reason(
+            'no_buyer',
+            'No buyer: 下单帐号 and 联系电话 are empty or not in the file.',
+            '没有买家：下单帐号和联系电话为空或文件中没有这两列。',
+          ),
+        )
       : rejectAll(
           PHONE[0]!,
-          `"${phone}" is not a mobile number and 下单帐号 is empty: no buyer to attach the order to.`,
+          reason(
+            'no_buyer',
+            `"${phone}" is not a mobile number and 下单帐号 is empty: no buyer to attach the order to.`,
+            `“${phone}”不是手机号，且下单帐号为空：订单没有可关联的买家。`,
+          ),
         );
   }
   if (decision.refundAll && amount.value === 0) {
-    return lines.map((line) => skipped(line, '订单状态 cancelled and nothing paid: not a purchase'));
+    const why = reason(
+      'unpaid_closed',
+      '订单状态 cancelled and nothing paid: not a purchase',
+      '订单已取消且未付任何金额：不算购买',
+    );
+    return lines.map((line) => skipped(line, why));
   }
   return [
     events(
@@ -219,7 +249,7 @@ function mapOrder(rows: readonly Row[], timeZone: string): MapOutcome[] {
 }
 
 function createMapper(context: MapperContext): RowMapper {
-  return gatherOrderRows(ORDER_ID, 'The order number is empty.', (rows) => mapOrder(rows, context.timeZone));
+  return gatherOrderRows(ORDER_ID, orderIdEmpty(), (rows) => mapOrder(rows, context.timeZone));
 }
 
 export const jdOrders: FormatDefinition = {

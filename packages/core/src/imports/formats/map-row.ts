@@ -2,6 +2,7 @@ import type { EventInput } from '../../events/event.schema.ts';
 import type { IdentityInput } from '../../identities/identity.schema.ts';
 import { normaliseIdentity } from '../../identities/normalise-identity.ts';
 import { parseAmountFen, parseId, parseTimestamp } from '../clean-cell.ts';
+import { type Reason, reason } from '../import-reason.ts';
 import type { CsvCells } from '../read-csv.ts';
 import type { ImportFormat, MapOutcome } from './import-format.ts';
 
@@ -20,7 +21,7 @@ import type { ImportFormat, MapOutcome } from './import-format.ts';
 export type FormatDefinition = ImportFormat & Readonly<{ requires: readonly (readonly string[])[] }>;
 
 /** A typed cell: its value (null when empty or the column is absent), or which column is bad and why. */
-export type Read<T> = { ok: true; value: T } | { ok: false; column: string; reason: string };
+export type Read<T> = { ok: true; value: T } | { ok: false; column: string; reason: Reason };
 
 /** The first of `names` the file has, and its cleaned value (null when empty). */
 export function column(
@@ -50,7 +51,11 @@ export function readId(cells: CsvCells, names: readonly string[]): Read<string |
     return {
       ok: false,
       column: name ?? names[0]!,
-      reason: `"${id.value.slice(0, 20)}…" is too long to be an id`,
+      reason: reason(
+        'id_too_long',
+        `"${id.value.slice(0, 20)}…" is too long to be an id`,
+        `“${id.value.slice(0, 20)}…”太长，不可能是编号`,
+      ),
     };
   }
   return { ok: true, value: id.value };
@@ -64,7 +69,11 @@ export function readFen(cells: CsvCells, names: readonly string[]): Read<number 
     return { ok: false, column: name ?? names[0]!, reason: fen.reason };
   }
   if (fen.value !== null && fen.value < 0) {
-    return { ok: false, column: name ?? names[0]!, reason: `"${value}" is negative` };
+    return {
+      ok: false,
+      column: name ?? names[0]!,
+      reason: reason('negative_amount', `"${value}" is negative`, `“${value}”是负数`),
+    };
   }
   return { ok: true, value: fen.value };
 }
@@ -87,7 +96,11 @@ export function readQuantity(cells: CsvCells, names: readonly string[]): Read<nu
     return {
       ok: false,
       column: name ?? names[0]!,
-      reason: `"${value}" is not a quantity (a whole number from 1)`,
+      reason: reason(
+        'not_a_quantity',
+        `"${value}" is not a quantity (a whole number from 1)`,
+        `“${value}”不是数量（应为不小于 1 的整数）`,
+      ),
     };
   }
   return { ok: true, value: n };
@@ -118,12 +131,12 @@ export function statusSet(values: readonly string[]): ReadonlySet<string> {
   return new Set(values.map(statusKey));
 }
 
-export function rejected(line: number, column: string | null, reason: string): MapOutcome {
-  return { kind: 'rejected', line, column, reason };
+export function rejected(line: number, column: string | null, why: Reason): MapOutcome {
+  return { kind: 'rejected', line, column, reason: why };
 }
 
-export function skipped(line: number, reason: string): MapOutcome {
-  return { kind: 'skipped', line, reason };
+export function skipped(line: number, why: Reason): MapOutcome {
+  return { kind: 'skipped', line, reason: why };
 }
 
 export function events(lines: readonly number[], list: readonly EventInput[]): MapOutcome {

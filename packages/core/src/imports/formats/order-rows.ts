@@ -1,3 +1,4 @@
+import type { Reason } from '../import-reason.ts';
 import type { CsvCells } from '../read-csv.ts';
 import type { MapOutcome, RowMapper, SourceRow } from './import-format.ts';
 import { readId, rejected } from './map-row.ts';
@@ -13,7 +14,7 @@ export type OrderRow = Readonly<{ line: number; orderId: string; cells: CsvCells
  */
 export function gatherOrderRows(
   orderColumns: readonly string[],
-  emptyReason: string,
+  emptyReason: Reason,
   mapOrder: (rows: readonly OrderRow[]) => MapOutcome[],
 ): RowMapper {
   let current: OrderRow[] = [];

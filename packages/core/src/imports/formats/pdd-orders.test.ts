@@ -148,17 +148,25 @@ describe('pdd_orders', () => {
         ],
       });
     }
-    expect(at(outcomes, 6)).toEqual({ kind: 'skipped', line: 6, reason: '订单状态 待支付: not paid' });
+    expect(at(outcomes, 6)).toEqual({
+      kind: 'skipped',
+      line: 6,
+      reason: { code: 'not_paid', en: '订单状态 待支付: not paid', zh: '订单状态为“待支付”：未付款' },
+    });
     expect(at(outcomes, 7)).toEqual({
       kind: 'skipped',
       line: 7,
-      reason: '订单状态 已取消 without payment: not a purchase',
+      reason: {
+        code: 'unpaid_closed',
+        en: '订单状态 已取消 without payment: not a purchase',
+        zh: '订单状态为“已取消”且未付款：不算购买',
+      },
     });
   });
 
   test('rejections name the column and the reason', async () => {
     const { rejected } = await mapWith(pddOrders, TEXT);
-    expect(rejected).toEqual([
+    expect(rejected.map((r) => ({ ...r, reason: r.reason.en }))).toEqual([
       {
         kind: 'rejected',
         line: 8,
@@ -182,6 +190,18 @@ describe('pdd_orders', () => {
       },
       { kind: 'rejected', line: 14, column: '订单号', reason: 'The order number (订单号) is empty.' },
     ]);
+    expect(rejected.map((r) => r.reason.code)).toEqual([
+      'no_buyer',
+      'id_rounded_by_excel',
+      'unknown_after_sale_status',
+      'not_a_quantity',
+      'order_id_empty',
+    ]);
+    expect(rejected[0]!.reason.zh).toBe(
+      '没有可关联订单的买家：手机“138****8000”已打码，且导出文件中没有其他买家编号。',
+    );
+    expect(rejected[2]!.reason.zh).toContain('“部分退款”');
+    expect(rejected[4]!.reason.zh).toContain('订单号为空');
   });
 
   test('importing the same file twice gives identical events', async () => {
@@ -228,7 +248,11 @@ describe('pdd_orders', () => {
         kind: 'rejected',
         line: 3,
         column: '用户购买手机号',
-        reason: 'No buyer to attach the order to: 用户购买手机号 and 手机 are empty or not in the file.',
+        reason: {
+          code: 'no_buyer',
+          en: 'No buyer to attach the order to: 用户购买手机号 and 手机 are empty or not in the file.',
+          zh: '没有可关联订单的买家：用户购买手机号和手机均为空或不在文件中。',
+        },
       },
     ]);
   });

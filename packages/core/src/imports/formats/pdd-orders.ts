@@ -1,4 +1,5 @@
 import type { IdentityInput } from '../../identities/identity.schema.ts';
+import { type Reason, reason } from '../import-reason.ts';
 import type { CsvCells } from '../read-csv.ts';
 import type { MapOutcome, MapperContext, RowMapper, SourceRow } from './import-format.ts';
 import {
@@ -17,6 +18,13 @@ import {
   statusSet,
 } from './map-row.ts';
 import { type OrderItem, paidOrderEvents } from './order-events.ts';
+import {
+  closedWithoutPayment,
+  orderIdEmpty,
+  PAID_AMOUNT_EMPTY,
+  paidTimeMissing,
+  statusNotPaid,
+} from './order-reasons.ts';
 
 /**
  * Pinduoduo order export «orders_export» (formats README §5): one row per order (a PDD order is
@@ -63,7 +71,7 @@ const UNPAID = statusSet(['待支付', '待付款', '未支付']);
 const REFUNDED = statusSet(['退款成功']);
 const NOT_REFUNDED = statusSet(['无售后或售后取消', '售后处理中']);
 
-type Fault = { ok: false; column: string; reason: string };
+type Fault = { ok: false; column: string; reason: Reason };
 
 function paidAtOf(cells: CsvCells, timeZone: string): { ok: true; value: string | null } | Fault {
   const paidAt = readTime(cells, PAID_AT, timeZone);
@@ -123,14 +131,16 @@ function buyerOf(cells: CsvCells): { ok: true; identities: IdentityInput[] } | F
     // A masked 用户购买手机号 is the buyer's, shown beside the receiver's number.
     return { ok: true, identities: buyerPhone === null ? [receiverPhone!] : [receiverPhone!, buyerPhone] };
   }
-  const problems: string[] = [];
+  const problems: { en: string; zh: string }[] = [];
   for (const [name, value] of [
     [BUYER_PHONE[0]!, buyer],
     [RECEIVER_PHONE[0]!, receiver],
   ] as const) {
     if (value !== null) {
       problems.push(
-        value.includes('*') ? `${name} "${value}" is masked` : `${name} "${value}" is not a mobile number`,
+        value.includes('*')
+          ? { en: `${name} "${value}" is masked`, zh: `${name}“${value}”已打码` }
+          : { en: `${name} "${value}" is not a mobile number`, zh: `${name}“${value}”不是手机号` },
       );
     }
   }
@@ -139,8 +149,16 @@ function buyerOf(cells: CsvCells): { ok: true; identities: IdentityInput[] } | F
     column: buyer !== null || receiver === null ? BUYER_PHONE[0]! : RECEIVER_PHONE[0]!,
     reason:
       problems.length === 0
-        ? 'No buyer to attach the order to: 用户购买手机号 and 手机 are empty or not in the file.'
-        : `No buyer to attach the order to: ${problems.join(' and ')}, and the export has no other buyer id.`,
+        ? reason(
+            'no_buyer',
+            'No buyer to attach the order to: 用户购买手机号 and 手机 are empty or not in the file.',
+            '没有可关联订单的买家：用户购买手机号和手机均为空或不在文件中。',
+          )
+        : reason(
+            'no_buyer',
+            `No buyer to attach the order to: ${problems.map((p) => p.en).join(' and ')}, and the export has no other buyer id.`,
+            `没有可关联订单的买家：${problems.map((p) => p.zh).join('，')}，且导出文件中没有其他买家编号。`,
+          ),
   };
 }
 
@@ -151,12 +169,12 @@ function mapRow(row: SourceRow, context: MapperContext): MapOutcome {
     return rejected(line, orderId.column, orderId.reason);
   }
   if (orderId.value === null) {
-    return rejected(line, ORDER_ID[0]!, 'The order number (订单号) is empty.');
+    return rejected(line, ORDER_ID[0]!, orderIdEmpty('订单号'));
   }
   const status = column(cells, STATUS).value;
   const key = status === null ? null : statusKey(status);
   if (key !== null && UNPAID.has(key)) {
-    return skipped(line, `订单状态 ${status}: not paid`);
+    return skipped(line, statusNotPaid(status));
   }
   const cancelled = key?.includes('取消') ?? false;
   const afterSale = column(cells, AFTER_SALE).value;
@@ -165,7 +183,11 @@ function mapRow(row: SourceRow, context: MapperContext): MapOutcome {
     return rejected(
       line,
       AFTER_SALE[0]!,
-      `Unknown after-sale status "${afterSale}": it is not known whether the money went back, so the order is not imported.`,
+      reason(
+        'unknown_after_sale_status',
+        `Unknown after-sale status "${afterSale}": it is not known whether the money went back, so the order is not imported.`,
+        `未知的售后状态“${afterSale}”：无法确定款项是否已退回，因此不导入该订单。`,
+      ),
     );
   }
   const paidAt = paidAtOf(cells, context.timeZone);
@@ -177,23 +199,34 @@ function mapRow(row: SourceRow, context: MapperContext): MapOutcome {
       return rejected(
         line,
         PAID_AT[0]!,
-        'The payment time (支付时间) is empty although the order was refunded.',
+        reason(
+          'paid_time_empty',
+          'The payment time (支付时间) is empty although the order was refunded.',
+          '付款时间（支付时间）为空，但订单已退款。',
+        ),
       );
     }
     return cancelled
-      ? skipped(line, `订单状态 ${status} without payment: not a purchase`)
-      : skipped(line, `支付时间 is empty${status === null ? '' : ` (订单状态 ${status})`}: not paid`);
+      ? skipped(line, closedWithoutPayment(status))
+      : skipped(line, paidTimeMissing('支付时间', status));
   }
   const amount = readFen(cells, AMOUNT);
   if (!amount.ok) {
     return rejected(line, amount.column, amount.reason);
   }
   if (amount.value === null) {
-    return rejected(line, column(cells, AMOUNT).name ?? AMOUNT[0]!, 'The paid amount is empty.');
+    return rejected(line, column(cells, AMOUNT).name ?? AMOUNT[0]!, PAID_AMOUNT_EMPTY);
   }
   const refunded = (afterKey !== null && REFUNDED.has(afterKey)) || cancelled;
   if (refunded && amount.value === 0) {
-    return skipped(line, `订单状态 ${status ?? '-'} and nothing paid: not a purchase`);
+    return skipped(
+      line,
+      reason(
+        'unpaid_closed',
+        `订单状态 ${status ?? '-'} and nothing paid: not a purchase`,
+        `${status === null ? '订单已退款' : `订单状态为“${status}”`}且未付任何金额：不算购买`,
+      ),
+    );
   }
   const item = itemOf(cells);
   if (!item.ok) {

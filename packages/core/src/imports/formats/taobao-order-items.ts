@@ -1,6 +1,8 @@
+import { becauseOfLine, type Reason, reason } from '../import-reason.ts';
 import type { MapOutcome, MapperContext, RowMapper } from './import-format.ts';
 import { column, type FormatDefinition, readFen, readId, readQuantity, rejected } from './map-row.ts';
 import type { OrderItem } from './order-events.ts';
+import { orderIdEmpty } from './order-reasons.ts';
 import { gatherOrderRows, type OrderRow } from './order-rows.ts';
 
 /**
@@ -41,7 +43,7 @@ const HEADERS = [
 /** The most items an order.items event holds (event.schema.ts); no Taobao order comes near it. */
 const MAX_ITEMS = 200;
 
-type ItemRead = { ok: true; item: OrderItem } | { ok: false; column: string; reason: string };
+type ItemRead = { ok: true; item: OrderItem } | { ok: false; column: string; reason: Reason };
 
 function itemOf(row: OrderRow): ItemRead {
   const { cells } = row;
@@ -50,14 +52,22 @@ function itemOf(row: OrderRow): ItemRead {
     return quantity;
   }
   if (quantity.value === null) {
-    return { ok: false, column: QUANTITY[0]!, reason: 'The quantity (购买数量) is empty.' };
+    return {
+      ok: false,
+      column: QUANTITY[0]!,
+      reason: reason('quantity_empty', 'The quantity (购买数量) is empty.', '购买数量为空。'),
+    };
   }
   const price = readFen(cells, PRICE);
   if (!price.ok) {
     return price;
   }
   if (price.value === null) {
-    return { ok: false, column: column(cells, PRICE).name ?? PRICE[0]!, reason: 'The price is empty.' };
+    return {
+      ok: false,
+      column: column(cells, PRICE).name ?? PRICE[0]!,
+      reason: reason('price_empty', 'The price is empty.', '价格为空。'),
+    };
   }
   // The first of the two codes that is filled in: a file has both columns, often one empty.
   const code = readId(cells, SKU.slice(0, 1));
@@ -74,7 +84,11 @@ function itemOf(row: OrderRow): ItemRead {
     return {
       ok: false,
       column: column(cells, NAME).name ?? NAME[0]!,
-      reason: 'The item has no title, 商家编码 or 商品ID: nothing says what was bought.',
+      reason: reason(
+        'item_unnamed',
+        'The item has no title, 商家编码 or 商品ID: nothing says what was bought.',
+        '商品的标题、商家编码和商品ID都为空：无法知道买的是什么。',
+      ),
     };
   }
   return {
@@ -98,11 +112,7 @@ function mapOrder(rows: readonly OrderRow[]): MapOutcome[] {
       return rows.map((r) =>
         r === row
           ? rejected(r.line, read.column, read.reason)
-          : rejected(
-              r.line,
-              read.column,
-              `Line ${row.line} of the same order ${orderId} is rejected: ${read.reason}`,
-            ),
+          : rejected(r.line, read.column, becauseOfLine(row.line, orderId, read.reason)),
       );
     }
     items.push(read.item);
@@ -112,7 +122,11 @@ function mapOrder(rows: readonly OrderRow[]): MapOutcome[] {
       rejected(
         r.line,
         ORDER_ID[0]!,
-        `Order ${orderId} lists ${items.length} items; at most ${MAX_ITEMS} are kept.`,
+        reason(
+          'too_many_items',
+          `Order ${orderId} lists ${items.length} items, more than the ${MAX_ITEMS} an order may hold; none of its rows are imported.`,
+          `订单 ${orderId} 有 ${items.length} 个商品，超过每个订单最多 ${MAX_ITEMS} 个的上限：这个订单的行都没有导入。`,
+        ),
       ),
     );
   }
@@ -126,6 +140,6 @@ export const taobaoOrderItems: FormatDefinition = {
   minMatches: 5,
   requires: [['购买数量'], ORDER_ID],
   createMapper(_context: MapperContext): RowMapper {
-    return gatherOrderRows(ORDER_ID, 'The order number is empty.', mapOrder);
+    return gatherOrderRows(ORDER_ID, orderIdEmpty(), mapOrder);
   },
 };

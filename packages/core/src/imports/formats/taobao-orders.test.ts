@@ -98,9 +98,18 @@ describe('taobao_orders: the classic ExportOrderList', () => {
     expect(byLine(4)).toEqual({
       kind: 'skipped',
       line: 4,
-      reason: '订单状态 交易关闭 without payment: not a purchase',
+      reason: {
+        code: 'unpaid_closed',
+        en: '订单状态 交易关闭 without payment: not a purchase',
+        zh: '订单状态为“交易关闭”且未付款：不算购买',
+      },
     });
-    expect(byLine(5)).toEqual({ kind: 'skipped', line: 5, reason: '订单状态 等待买家付款: not paid' });
+    expect(byLine(5)).toMatchObject({
+      kind: 'skipped',
+      line: 5,
+      reason: { code: 'not_paid', en: '订单状态 等待买家付款: not paid' },
+    });
+    expect(byLine(5)).toHaveProperty('reason.zh', expect.stringContaining('“等待买家付款”'));
     expect(byLine(6)).toMatchObject({
       kind: 'events',
       events: [
@@ -109,14 +118,14 @@ describe('taobao_orders: the classic ExportOrderList', () => {
       ],
     });
     expect(byLine(7)).toMatchObject({ kind: 'rejected', column: '订单编号' });
-    expect(byLine(7)).toHaveProperty('reason', expect.stringContaining('rounded by Excel'));
+    expect(byLine(7)).toHaveProperty('reason.en', expect.stringContaining('rounded by Excel'));
     expect(byLine(8)).toMatchObject({ kind: 'rejected', column: '买家实际支付金额' });
-    expect(byLine(8)).toHaveProperty('reason', expect.stringContaining('not an amount'));
+    expect(byLine(8)).toHaveProperty('reason.en', expect.stringContaining('not an amount'));
     expect(byLine(9)).toEqual({
       kind: 'rejected',
       line: 9,
       column: '订单编号',
-      reason: 'The order number is empty.',
+      reason: { code: 'order_id_empty', en: 'The order number is empty.', zh: '订单号为空。' },
     });
     expect(byLine(10)).toMatchObject({
       events: [
@@ -131,10 +140,70 @@ describe('taobao_orders: the classic ExportOrderList', () => {
     expect(byLine(11)).toMatchObject({
       events: [{ identities: [{ kind: 'taobao_nick', value: 'tb_alice' }] }],
     });
-    expect(byLine(12)).toMatchObject({ kind: 'rejected', column: '联系手机' });
-    expect(byLine(13)).toMatchObject({ kind: 'rejected', column: '订单状态' });
+    expect(byLine(12)).toMatchObject({
+      kind: 'rejected',
+      column: '联系手机',
+      reason: {
+        code: 'no_buyer',
+        en: '"12345" is not a mobile number and 买家会员名 is empty: the order has no buyer to attach it to.',
+      },
+    });
+    expect(byLine(12)).toHaveProperty('reason.zh', expect.stringContaining('“12345”'));
+    expect(byLine(13)).toMatchObject({
+      kind: 'rejected',
+      column: '订单状态',
+      reason: { code: 'unknown_status', en: expect.stringContaining('Unknown order status "神秘状态"') },
+    });
+    expect(byLine(13)).toHaveProperty('reason.zh', expect.stringContaining('“神秘状态”'));
     expect(byLine(14)).toMatchObject({ events: [{ source: 'taobao', properties: { shop: 'tmall' } }] });
     expect(byLine(15)).toMatchObject({ events: [{ occurred_at: '2024-03-26T09:05:00+08:00' }] });
+  });
+
+  test('a paid status without payment time is rejected; cash on delivery and closed-with-nothing-paid are skipped', async () => {
+    const { outcomes } = await mapFile(
+      csvText(HEADER_54, [
+        paid({ 订单付款时间: '' }), // 2
+        paid({ 订单状态: '卖家已发货，等待买家确认收货并付款', 订单付款时间: '' }), // 3
+        paid({ 订单状态: '交易被淘宝关闭', 买家实际支付金额: '0' }), // 4
+        paid({ 买家实际支付金额: '' }), // 5
+      ]),
+    );
+    expect(outcomes).toMatchObject([
+      {
+        kind: 'rejected',
+        line: 2,
+        column: '订单付款时间',
+        reason: {
+          code: 'paid_time_empty',
+          en: 'The payment time is empty although the order is "交易成功".',
+          zh: expect.stringContaining('“交易成功”'),
+        },
+      },
+      {
+        kind: 'skipped',
+        line: 3,
+        reason: {
+          code: 'cash_on_delivery_unpaid',
+          en: '订单状态 卖家已发货，等待买家确认收货并付款: cash on delivery, not paid yet',
+          zh: expect.stringContaining('货到付款'),
+        },
+      },
+      {
+        kind: 'skipped',
+        line: 4,
+        reason: {
+          code: 'unpaid_closed',
+          en: '订单状态 交易被淘宝关闭 and nothing paid: not a purchase',
+          zh: expect.stringContaining('“交易被淘宝关闭”'),
+        },
+      },
+      {
+        kind: 'rejected',
+        line: 5,
+        column: '买家实际支付金额',
+        reason: { code: 'paid_amount_empty', en: 'The paid amount is empty.', zh: '实付金额为空。' },
+      },
+    ]);
   });
 
   test('importing the same file twice gives identical events', async () => {
@@ -202,16 +271,20 @@ describe('taobao_orders: other versions and subsets', () => {
       '1,178.8,0.0,上海,2020-02-21 00:00:00,,0.0\r\n' +
       '2,21,21,内蒙古自治区,2020-02-20 23:59:54,2020-02-21 00:00:02,0.0\r\n';
     const mapped = await mapFile(text, { expect: 'taobao_orders' });
-    expect(mapped.outcomes).toEqual([
-      { kind: 'skipped', line: 2, reason: '订单付款时间 is empty: not paid' },
+    expect(mapped.outcomes).toMatchObject([
+      { kind: 'skipped', line: 2, reason: { code: 'not_paid', en: '订单付款时间 is empty: not paid' } },
       {
         kind: 'rejected',
         line: 3,
         column: '买家会员名',
-        reason:
-          'No buyer: 买家会员名 and 联系手机 are empty or not in the file, so the order cannot be attached to anyone.',
+        reason: {
+          code: 'no_buyer',
+          en: 'No buyer: 买家会员名 and 联系手机 are empty or not in the file, so the order cannot be attached to anyone.',
+        },
       },
     ]);
+    expect(mapped.outcomes[0]).toHaveProperty('reason.zh', expect.stringContaining('订单付款时间'));
+    expect(mapped.outcomes[1]).toHaveProperty('reason.zh', expect.stringContaining('买家会员名'));
   });
 
   test('the newer Tmall xlsx report header (买家实付金额) maps the same way', async () => {
@@ -265,6 +338,55 @@ describe('taobao_orders: other versions and subsets', () => {
         source: 'taobao',
         orderId: '1234567890123456789',
         items: [{ name: '玉肌皂', quantity: 1, price_fen: 3990 }],
+      },
+    ]);
+  });
+
+  test('a bad item row rejects every row of its order, the others saying which line is at fault', async () => {
+    const classic = '订单编号,标题,价格,购买数量,外部系统编号,商品属性,套餐信息,备注,订单状态,商家编码'.split(
+      ',',
+    );
+    const mapped = await mapFile(
+      csvText(classic, [
+        { 订单编号: '="1234567890123456789"', 标题: '玉肌皂', 价格: '39.9', 购买数量: '1' }, // 2
+        { 订单编号: '="1234567890123456789"', 标题: '玉肌乳', 价格: '', 购买数量: '1' }, // 3
+        { 订单编号: '="1234567890123456790"', 价格: '9.9', 购买数量: '1' }, // 4
+        { 订单编号: '="1234567890123456791"', 标题: '玉肌露', 价格: '9.9', 购买数量: '' }, // 5
+      ]),
+      { expect: 'taobao_order_items' },
+    );
+    expect(mapped.rejected.sort((a, b) => a.line - b.line)).toEqual([
+      {
+        kind: 'rejected',
+        line: 2,
+        column: '价格',
+        reason: {
+          code: 'price_empty',
+          en: 'Line 3 of the same order 1234567890123456789 is rejected: The price is empty.',
+          zh: '同一订单 1234567890123456789 的第 3 行被拒：价格为空。',
+        },
+      },
+      {
+        kind: 'rejected',
+        line: 3,
+        column: '价格',
+        reason: { code: 'price_empty', en: 'The price is empty.', zh: '价格为空。' },
+      },
+      {
+        kind: 'rejected',
+        line: 4,
+        column: '标题',
+        reason: {
+          code: 'item_unnamed',
+          en: 'The item has no title, 商家编码 or 商品ID: nothing says what was bought.',
+          zh: expect.stringContaining('商家编码'),
+        },
+      },
+      {
+        kind: 'rejected',
+        line: 5,
+        column: '购买数量',
+        reason: { code: 'quantity_empty', en: 'The quantity (购买数量) is empty.', zh: '购买数量为空。' },
       },
     ]);
   });

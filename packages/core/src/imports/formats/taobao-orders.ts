@@ -1,5 +1,6 @@
 import type { Shop } from '../../events/event.schema.ts';
 import type { IdentityInput } from '../../identities/identity.schema.ts';
+import { type Reason, reason } from '../import-reason.ts';
 import type { MapOutcome, MapperContext, RowMapper, SourceRow } from './import-format.ts';
 import {
   column,
@@ -15,6 +16,13 @@ import {
   statusSet,
 } from './map-row.ts';
 import { paidOrderEvents } from './order-events.ts';
+import {
+  closedNothingPaid,
+  closedWithoutPayment,
+  orderIdEmpty,
+  PAID_AMOUNT_EMPTY,
+  statusNotPaid,
+} from './order-reasons.ts';
 
 /**
  * Taobao/Tmall order report (formats README §1): the classic `ExportOrderList*.csv` (GBK, one row
@@ -104,7 +112,7 @@ function mapRow(row: SourceRow, context: MapperContext): MapOutcome {
     return rejected(line, orderId.column, orderId.reason);
   }
   if (orderId.value === null) {
-    return rejected(line, ORDER_ID[0]!, 'The order number is empty.');
+    return rejected(line, ORDER_ID[0]!, orderIdEmpty());
   }
   const statusText = column(cells, STATUS).value;
   const status = statusText === null ? null : statusOf(statusText);
@@ -112,11 +120,15 @@ function mapRow(row: SourceRow, context: MapperContext): MapOutcome {
     return rejected(
       line,
       STATUS[0]!,
-      `Unknown order status "${statusText}": it is not known whether this order was paid, so it is not imported.`,
+      reason(
+        'unknown_status',
+        `Unknown order status "${statusText}": it is not known whether this order was paid, so it is not imported.`,
+        `未知的订单状态“${statusText}”：无法判断该订单是否已付款，因此不导入。`,
+      ),
     );
   }
   if (status === 'unpaid') {
-    return skipped(line, `订单状态 ${statusText}: not paid`);
+    return skipped(line, statusNotPaid(statusText));
   }
   const paidAt = readTime(cells, PAID_AT, context.timeZone);
   if (!paidAt.ok) {
@@ -128,14 +140,28 @@ function mapRow(row: SourceRow, context: MapperContext): MapOutcome {
         return rejected(
           line,
           PAID_AT[0]!,
-          `The payment time is empty although the order is "${statusText}".`,
+          reason(
+            'paid_time_empty',
+            `The payment time is empty although the order is "${statusText}".`,
+            `订单付款时间为空，但订单状态为“${statusText}”。`,
+          ),
         );
       case 'closed':
-        return skipped(line, `订单状态 ${statusText} without payment: not a purchase`);
+        return skipped(line, closedWithoutPayment(statusText));
       case 'cash_on_delivery':
-        return skipped(line, `订单状态 ${statusText}: cash on delivery, not paid yet`);
+        return skipped(
+          line,
+          reason(
+            'cash_on_delivery_unpaid',
+            `订单状态 ${statusText}: cash on delivery, not paid yet`,
+            `订单状态为“${statusText}”：货到付款，买家尚未付款`,
+          ),
+        );
       default:
-        return skipped(line, '订单付款时间 is empty: not paid');
+        return skipped(
+          line,
+          reason('not_paid', '订单付款时间 is empty: not paid', '订单付款时间为空：未付款'),
+        );
     }
   }
   const amount = readFen(cells, PAID);
@@ -143,7 +169,7 @@ function mapRow(row: SourceRow, context: MapperContext): MapOutcome {
     return rejected(line, amount.column, amount.reason);
   }
   if (amount.value === null) {
-    return rejected(line, column(cells, PAID).name ?? PAID[0]!, 'The paid amount is empty.');
+    return rejected(line, column(cells, PAID).name ?? PAID[0]!, PAID_AMOUNT_EMPTY);
   }
   const refund = readFen(cells, REFUND);
   if (!refund.ok) {
@@ -152,7 +178,7 @@ function mapRow(row: SourceRow, context: MapperContext): MapOutcome {
   let refundFen = refund.value;
   if (status === 'closed') {
     if (amount.value === 0) {
-      return skipped(line, `订单状态 ${statusText} and nothing paid: not a purchase`);
+      return skipped(line, closedNothingPaid(statusText));
     }
     // Paid, then closed before completion: the money went back even if 退款金额 is not filled in.
     refundFen = refundFen !== null && refundFen > 0 ? refundFen : amount.value;
@@ -175,7 +201,7 @@ function mapRow(row: SourceRow, context: MapperContext): MapOutcome {
   );
 }
 
-type Buyer = { ok: true; identities: IdentityInput[] } | { ok: false; column: string; reason: string };
+type Buyer = { ok: true; identities: IdentityInput[] } | { ok: false; column: string; reason: Reason };
 
 function buyerIdentities(cells: SourceRow['cells']): Buyer {
   const identities: IdentityInput[] = [];
@@ -195,14 +221,21 @@ function buyerIdentities(cells: SourceRow['cells']): Buyer {
     return {
       ok: false,
       column: mobile.name ?? MOBILE[0]!,
-      reason: `"${mobile.value}" is not a mobile number and 买家会员名 is empty: the order has no buyer to attach it to.`,
+      reason: reason(
+        'no_buyer',
+        `"${mobile.value}" is not a mobile number and 买家会员名 is empty: the order has no buyer to attach it to.`,
+        `“${mobile.value}”不是手机号，且买家会员名为空：订单没有可关联的买家。`,
+      ),
     };
   }
   return {
     ok: false,
     column: NICK[0]!,
-    reason:
+    reason: reason(
+      'no_buyer',
       'No buyer: 买家会员名 and 联系手机 are empty or not in the file, so the order cannot be attached to anyone.',
+      '没有买家：买家会员名和联系手机为空或文件中没有这两列，订单无法关联到任何客户。',
+    ),
   };
 }
 

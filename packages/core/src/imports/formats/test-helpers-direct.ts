@@ -50,7 +50,7 @@ export async function mapWith(
   const expectedHeaders = [...new Set([...FORMATS, format].flatMap((f) => f.headers))];
   const file = await openCsv(source, { expectedHeaders });
   if (!file.ok) {
-    throw new Error(`not read: ${file.reason}`);
+    throw new Error(`not read: ${file.reason.en}`);
   }
   const detected = detectWith(format, file.header.names);
   if (detected?.id !== format.id) {

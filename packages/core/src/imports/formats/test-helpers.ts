@@ -48,7 +48,7 @@ export async function mapFile(
         : content;
   const file = await openCsv(source, { expectedHeaders: ALL_HEADERS });
   if (!file.ok) {
-    throw new Error(`not read: ${file.reason}`);
+    throw new Error(`not read: ${file.reason.en}`);
   }
   const detected = detectFormat(file.header.names);
   if (detected === null) {

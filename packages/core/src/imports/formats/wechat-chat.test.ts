@@ -43,8 +43,12 @@ describe('wechat_chat: the sample (older PyWxDump layout, a one-to-one chat)', (
     expect(mapped.rejected).toEqual([]);
     const byReason = new Map<string, number[]>();
     for (const s of mapped.skipped) {
-      byReason.set(s.reason, [...(byReason.get(s.reason) ?? []), s.line]);
+      byReason.set(s.reason.en, [...(byReason.get(s.reason.en) ?? []), s.line]);
     }
+    expect(new Set(mapped.skipped.map((s) => s.reason.code))).toEqual(
+      new Set(['system_message', 'own_staff', 'private_chat']),
+    );
+    expect(mapped.skipped.find((s) => s.line === 6)?.reason.zh).toContain('私聊');
     expect(byReason).toEqual(
       new Map([
         ['System message (系统通知): not written by a member', [2]],
@@ -138,27 +142,63 @@ describe('wechat_chat: PyWxDump, current layout', () => {
     );
     expect(JSON.stringify(mapped.events)).not.toContain('你好');
     expect(mapped.skipped).toEqual([
-      { kind: 'skipped', line: 10, reason: 'System message (拍一拍): not written by a member' },
-      { kind: 'skipped', line: 11, reason: 'System message (消息撤回5): not written by a member' },
-      { kind: 'skipped', line: 12, reason: OWN },
+      {
+        kind: 'skipped',
+        line: 10,
+        reason: {
+          code: 'system_message',
+          en: 'System message (拍一拍): not written by a member',
+          zh: expect.stringContaining('“拍一拍”'),
+        },
+      },
+      {
+        kind: 'skipped',
+        line: 11,
+        reason: expect.objectContaining({ en: 'System message (消息撤回5): not written by a member' }),
+      },
+      { kind: 'skipped', line: 12, reason: expect.objectContaining({ code: 'own_staff', en: OWN }) },
     ]);
     expect(mapped.rejected).toEqual([
       { kind: 'rejected', line: 13, column: 'talker', reason: wxidReason('wxid_zhao') },
-      { kind: 'rejected', line: 14, column: 'talker', reason: 'The sender is empty.' },
+      {
+        kind: 'rejected',
+        line: 14,
+        column: 'talker',
+        reason: { code: 'sender_empty', en: 'The sender is empty.', zh: expect.stringContaining('发送者') },
+      },
       {
         kind: 'rejected',
         line: 15,
         column: 'CreateTime',
-        reason: '"昨天" is not a date and time like 2026-06-19 10:00:00',
+        reason: expect.objectContaining({ en: '"昨天" is not a date and time like 2026-06-19 10:00:00' }),
       },
-      { kind: 'rejected', line: 16, column: 'CreateTime', reason: 'The time of the message is empty.' },
+      {
+        kind: 'rejected',
+        line: 16,
+        column: 'CreateTime',
+        reason: {
+          code: 'message_time_empty',
+          en: 'The time of the message is empty.',
+          zh: expect.stringContaining('消息时间'),
+        },
+      },
       expect.objectContaining({
         line: 17,
         column: 'MsgSvrID',
-        reason: expect.stringContaining('was rounded by Excel'),
+        reason: expect.objectContaining({ en: expect.stringContaining('was rounded by Excel') }),
       }),
-      { kind: 'rejected', line: 19, column: 'type_name', reason: 'The message type is empty.' },
+      {
+        kind: 'rejected',
+        line: 19,
+        column: 'type_name',
+        reason: expect.objectContaining({ code: 'message_type_empty', en: 'The message type is empty.' }),
+      },
     ]);
+    expect(wxidReason('wxid_zhao')).toEqual({
+      code: 'sender_unmatched',
+      en: 'The sender "wxid_zhao" has no identity to match a customer on.',
+      zh: expect.stringContaining('“wxid_zhao”'),
+    });
   });
 
   test('importing the same file twice gives identical outcomes', async () => {
@@ -222,15 +262,31 @@ describe('wechat_chat: WeChatMsg / 留痕', () => {
     expect(mapped.events[8]?.occurred_at).toBe('2023-08-12T23:22:41+02:00');
     expect(new Set(mapped.events.map((e) => e.id)).size).toBe(9);
     expect(mapped.skipped).toEqual([
-      { kind: 'skipped', line: 10, reason: 'System message (10000/0): not written by a member' },
-      { kind: 'skipped', line: 11, reason: OWN },
+      {
+        kind: 'skipped',
+        line: 10,
+        reason: expect.objectContaining({ en: 'System message (10000/0): not written by a member' }),
+      },
+      { kind: 'skipped', line: 11, reason: expect.objectContaining({ en: OWN }) },
     ]);
     expect(mapped.rejected).toEqual([
-      { kind: 'rejected', line: 13, column: 'Type', reason: '"x" is not a message type code' },
+      {
+        kind: 'rejected',
+        line: 13,
+        column: 'Type',
+        reason: {
+          code: 'not_a_message_type',
+          en: '"x" is not a message type code',
+          zh: expect.stringContaining('“x”'),
+        },
+      },
       expect.objectContaining({
         line: 14,
         column: 'CreateTime',
-        reason: expect.stringContaining('was rounded by Excel'),
+        reason: expect.objectContaining({
+          code: 'time_rounded_by_excel',
+          en: expect.stringContaining('was rounded by Excel'),
+        }),
       }),
     ]);
   });

@@ -1,5 +1,6 @@
 import type { EventInput } from '../../events/event.schema.ts';
 import type { IdentityInput } from '../../identities/identity.schema.ts';
+import { type Reason, reason } from '../import-reason.ts';
 import type { CsvCells } from '../read-csv.ts';
 import { communityIdFromName, digest, fileStem, prefixedId, readInstant } from './community-support.ts';
 import type { MapOutcome, MapperContext, RowMapper, SourceRow } from './import-format.ts';
@@ -137,13 +138,15 @@ export type ChatMessage = Readonly<{
   occurredAt: string;
 }>;
 
+const MESSAGE_TYPE_EMPTY = reason('message_type_empty', 'The message type is empty.', '消息类型为空。');
+
 function readKind(
   cells: CsvCells,
-): { ok: true; kind: Kind; label: string } | { ok: false; column: string; reason: string } {
+): { ok: true; kind: Kind; label: string } | { ok: false; column: string; reason: Reason } {
   const name = column(cells, TYPE_NAME);
   if (name.name !== null) {
     if (name.value === null) {
-      return { ok: false, column: name.name, reason: 'The message type is empty.' };
+      return { ok: false, column: name.name, reason: MESSAGE_TYPE_EMPTY };
     }
     return { ok: true, kind: kindOfTypeName(name.value.normalize('NFKC')), label: name.value };
   }
@@ -154,7 +157,13 @@ function readKind(
       ok: false,
       column: type.name ?? TYPE[0]!,
       reason:
-        type.value === null ? 'The message type is empty.' : `"${type.value}" is not a message type code`,
+        type.value === null
+          ? MESSAGE_TYPE_EMPTY
+          : reason(
+              'not_a_message_type',
+              `"${type.value}" is not a message type code`,
+              `“${type.value}”不是消息类型代码`,
+            ),
     };
   }
   const subType = sub.value !== null && /^\d{1,6}$/.test(sub.value) ? Number(sub.value) : 0;
@@ -215,22 +224,43 @@ export function readChatMessage(row: SourceRow, context: MapperContext): ChatMes
     return rejected(line, kind.column, kind.reason);
   }
   if (kind.kind === null) {
-    return skipped(line, `System message (${kind.label}): not written by a member`);
+    return skipped(
+      line,
+      reason(
+        'system_message',
+        `System message (${kind.label}): not written by a member`,
+        `系统消息（“${kind.label}”）：不是群成员发的`,
+      ),
+    );
   }
   const sender = readId(cells, SENDER);
   if (!sender.ok) {
     return rejected(line, sender.column, sender.reason);
   }
   if (isOwn(cells, sender.value)) {
-    return skipped(line, 'Sent by the account the chat was exported from (the brand’s own staff)');
+    return skipped(
+      line,
+      reason(
+        'own_staff',
+        'Sent by the account the chat was exported from (the brand’s own staff)',
+        '由导出聊天记录的账号（品牌自己的员工）发送',
+      ),
+    );
   }
   const community = communityOf(cells, context.fileName);
   if ('privateWith' in community) {
-    return skipped(line, 'One-to-one chat, not a group: only group messages are community activity');
+    return skipped(
+      line,
+      reason(
+        'private_chat',
+        'One-to-one chat, not a group: only group messages are community activity',
+        '一对一私聊，不是群聊：只有群消息才算社群活动',
+      ),
+    );
   }
   const senderColumn = column(cells, SENDER).name ?? SENDER[0]!;
   if (sender.value === null) {
-    return rejected(line, senderColumn, 'The sender is empty.');
+    return rejected(line, senderColumn, reason('sender_empty', 'The sender is empty.', '发送者为空。'));
   }
   // WeChatMsg writes both CreateTime (Unix seconds) and StrTime (local): the first one filled.
   const filled = TIME.filter((name) => (cells[name] ?? null) !== null);
@@ -239,7 +269,11 @@ export function readChatMessage(row: SourceRow, context: MapperContext): ChatMes
     return rejected(line, at.column, at.reason);
   }
   if (at.value === null) {
-    return rejected(line, column(cells, TIME).name ?? TIME[0]!, 'The time of the message is empty.');
+    return rejected(
+      line,
+      column(cells, TIME).name ?? TIME[0]!,
+      reason('message_time_empty', 'The time of the message is empty.', '消息时间为空。'),
+    );
   }
   const serverId = readId(cells, MSG_SVR_ID);
   if (!serverId.ok) {
@@ -283,8 +317,12 @@ export function messageEvent(message: ChatMessage, identity: IdentityInput): Eve
 export type SenderIdentity = (wxid: string) => IdentityInput | null;
 
 /** Why a message stays unmatched when a lookup has no identity for its sender. */
-export function wxidReason(wxid: string): string {
-  return `The sender "${wxid}" has no identity to match a customer on.`;
+export function wxidReason(wxid: string): Reason {
+  return reason(
+    'sender_unmatched',
+    `The sender "${wxid}" has no identity to match a customer on.`,
+    `发送者“${wxid}”没有可用来匹配客户的身份标识。`,
+  );
 }
 
 /** Senders are matched on their wxid (`wechat_wxid`), the one stable id chat exports carry. */

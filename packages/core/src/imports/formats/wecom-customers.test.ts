@@ -81,13 +81,29 @@ describe('wecom_customers', () => {
       {
         kind: 'skipped',
         line: 5,
-        reason:
-          'No identifier for "小美" (no external id, unionid, mobile or email): a name alone matches nobody',
+        reason: {
+          code: 'no_identifier',
+          en: 'No identifier for "小美" (no external id, unionid, mobile or email): a name alone matches nobody',
+          zh: expect.stringContaining('“小美”'),
+        },
       },
     ]);
     expect(mapped.rejected).toEqual([
-      { kind: 'rejected', line: 6, column: '添加时间', reason: 'The time the contact was added is empty.' },
-      expect.objectContaining({ line: 7, column: '添加时间' }),
+      {
+        kind: 'rejected',
+        line: 6,
+        column: '添加时间',
+        reason: {
+          code: 'added_time_empty',
+          en: 'The time the contact was added is empty.',
+          zh: expect.stringContaining('添加时间'),
+        },
+      },
+      expect.objectContaining({
+        line: 7,
+        column: '添加时间',
+        reason: expect.objectContaining({ code: 'not_a_time', zh: expect.stringContaining('“五月一日”') }),
+      }),
     ]);
   });
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IdentityInput } from '../../identities/identity.schema.ts';
 import { normaliseIdentity } from '../../identities/normalise-identity.ts';
+import { type Reason, reason } from '../import-reason.ts';
 import type { CsvCells } from '../read-csv.ts';
 import type { MapOutcome, MapperContext, RowMapper, SourceRow } from './import-format.ts';
 import {
@@ -48,7 +49,7 @@ const MAX_IDENTITIES = 20;
 
 function identitiesOf(
   cells: CsvCells,
-): { ok: true; identities: IdentityInput[] } | { ok: false; column: string; reason: string } {
+): { ok: true; identities: IdentityInput[] } | { ok: false; column: string; reason: Reason } {
   const identities: IdentityInput[] = [];
   const seen = new Set<string>();
   const add = (identity: IdentityInput) => {
@@ -110,11 +111,19 @@ function mapRow(row: SourceRow, context: MapperContext): MapOutcome {
   if (found.identities.length === 0) {
     return skipped(
       line,
-      `No identifier for ${name === null ? 'this contact' : `"${name}"`} (no external id, unionid, mobile or email): a name alone matches nobody`,
+      reason(
+        'no_identifier',
+        `No identifier for ${name === null ? 'this contact' : `"${name}"`} (no external id, unionid, mobile or email): a name alone matches nobody`,
+        `${name === null ? '该客户' : `“${name}”`}没有任何标识（无外部联系人 ID、unionid、手机号或邮箱）：仅凭名称无法匹配任何人`,
+      ),
     );
   }
   if (addedAt.value === null) {
-    return rejected(line, ADDED_AT[0]!, 'The time the contact was added is empty.');
+    return rejected(
+      line,
+      ADDED_AT[0]!,
+      reason('added_time_empty', 'The time the contact was added is empty.', '添加时间为空。'),
+    );
   }
   const staff = column(cells, STAFF).value;
   // The row's identity is what it links: the same row always gives the same id and body, and a

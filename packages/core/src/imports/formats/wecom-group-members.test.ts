@@ -81,26 +81,46 @@ describe('wecom_group_members', () => {
       {
         kind: 'skipped',
         line: 3,
-        reason: 'A member of the brand’s own staff (类型 企业成员), not a customer',
+        reason: {
+          code: 'own_staff',
+          en: 'A member of the brand’s own staff (类型 企业成员), not a customer',
+          zh: expect.stringContaining('类型“企业成员”'),
+        },
       },
       {
         kind: 'skipped',
         line: 5,
-        reason: 'No identifier for "阿强" (no external user id or unionid): a nickname alone matches nobody',
+        reason: {
+          code: 'no_identifier',
+          en: 'No identifier for "阿强" (no external user id or unionid): a nickname alone matches nobody',
+          zh: expect.stringContaining('“阿强”'),
+        },
       },
     ]);
     expect(mapped.rejected).toEqual([
-      { kind: 'rejected', line: 6, column: '入群时间', reason: 'The time the member joined is empty.' },
+      {
+        kind: 'rejected',
+        line: 6,
+        column: '入群时间',
+        reason: {
+          code: 'join_time_empty',
+          en: 'The time the member joined is empty.',
+          zh: expect.stringContaining('入群时间'),
+        },
+      },
       {
         kind: 'rejected',
         line: 7,
         column: '入群时间',
-        reason: '"五月一日" is not a date and time like 2026-06-19 10:00:00',
+        reason: expect.objectContaining({ en: '"五月一日" is not a date and time like 2026-06-19 10:00:00' }),
       },
       expect.objectContaining({
         line: 9,
         column: 'unionid',
-        reason: expect.stringContaining('rounded by Excel'),
+        reason: expect.objectContaining({
+          code: 'id_rounded_by_excel',
+          en: expect.stringContaining('rounded by Excel'),
+        }),
       }),
     ]);
   });
@@ -149,7 +169,11 @@ describe('wecom_group_members', () => {
       }),
     ]);
     expect(mapped.skipped).toEqual([
-      { kind: 'skipped', line: 3, reason: 'A member of the brand’s own staff (类型 1), not a customer' },
+      {
+        kind: 'skipped',
+        line: 3,
+        reason: expect.objectContaining({ en: 'A member of the brand’s own staff (类型 1), not a customer' }),
+      },
     ]);
     expect(mapped.rejected).toEqual([]);
   });
@@ -158,13 +182,25 @@ describe('wecom_group_members', () => {
     const header = '群名称,群成员昵称,userid,入群时间'.split(',');
     const text = csvText(header, [
       { 群名称: '群', 群成员昵称: '谁', userid: 'zhangsan', 入群时间: '2024-05-01 09:30:00' },
+      { 群名称: '群', 群成员昵称: '', userid: 'lisi', 入群时间: '2024-05-01 09:30:00' },
     ]);
     const mapped = await mapWith(wecomGroupMembers, text);
     expect(mapped.skipped).toEqual([
       {
         kind: 'skipped',
         line: 2,
-        reason: 'No identifier for "谁" (no external user id or unionid): a nickname alone matches nobody',
+        reason: expect.objectContaining({
+          en: 'No identifier for "谁" (no external user id or unionid): a nickname alone matches nobody',
+        }),
+      },
+      {
+        kind: 'skipped',
+        line: 3,
+        reason: {
+          code: 'no_identifier',
+          en: 'No identifier for this member (no external user id or unionid): a nickname alone matches nobody',
+          zh: expect.stringMatching(/^该群成员没有任何标识/),
+        },
       },
     ]);
   });

@@ -1,4 +1,5 @@
 import type { IdentityInput } from '../../identities/identity.schema.ts';
+import { type Reason, reason } from '../import-reason.ts';
 import type { CsvCells } from '../read-csv.ts';
 import { communityIdFromName, digest, fileStem, prefixedId, readInstant } from './community-support.ts';
 import type { MapOutcome, MapperContext, RowMapper, SourceRow } from './import-format.ts';
@@ -76,7 +77,7 @@ export function viaOf(way: string | null): Via | null {
   return null;
 }
 
-type Found = { ok: true; identities: IdentityInput[] } | { ok: false; column: string; reason: string };
+type Found = { ok: true; identities: IdentityInput[] } | { ok: false; column: string; reason: Reason };
 
 function identitiesOf(cells: CsvCells, external: boolean): Found {
   const identities: IdentityInput[] = [];
@@ -110,7 +111,7 @@ function identitiesOf(cells: CsvCells, external: boolean): Found {
   return { ok: true, identities };
 }
 
-type Community = { id: string; name: string | null } | { ok: false; column: string; reason: string };
+type Community = { id: string; name: string | null } | { ok: false; column: string; reason: Reason };
 
 function communityOf(cells: CsvCells, fileName: string): Community {
   const groupId = readId(cells, GROUP_ID);
@@ -132,11 +133,17 @@ function communityOf(cells: CsvCells, fileName: string): Community {
 function mapRow(row: SourceRow, context: MapperContext): MapOutcome {
   const { line, cells } = row;
   const nick = column(cells, NICK).value;
-  const who = nick === null ? 'this member' : `"${nick}"`;
   const type = column(cells, MEMBER_TYPE);
   const typeKey = type.value === null ? null : statusKey(type.value);
   if (typeKey !== null && STAFF_TYPES.has(typeKey)) {
-    return skipped(line, `A member of the brand’s own staff (${type.name} ${type.value}), not a customer`);
+    return skipped(
+      line,
+      reason(
+        'own_staff',
+        `A member of the brand’s own staff (${type.name} ${type.value}), not a customer`,
+        `品牌自己的员工（${type.name}“${type.value}”），不是客户`,
+      ),
+    );
   }
   const found = identitiesOf(cells, typeKey !== null && EXTERNAL_TYPES.has(typeKey));
   if (!found.ok) {
@@ -145,7 +152,11 @@ function mapRow(row: SourceRow, context: MapperContext): MapOutcome {
   if (found.identities.length === 0) {
     return skipped(
       line,
-      `No identifier for ${who} (no external user id or unionid): a nickname alone matches nobody`,
+      reason(
+        'no_identifier',
+        `No identifier for ${nick === null ? 'this member' : `"${nick}"`} (no external user id or unionid): a nickname alone matches nobody`,
+        `${nick === null ? '该群成员' : `“${nick}”`}没有任何标识（无外部联系人 ID 或 unionid）：仅凭昵称无法匹配任何人`,
+      ),
     );
   }
   const community = communityOf(cells, context.fileName);
@@ -157,7 +168,11 @@ function mapRow(row: SourceRow, context: MapperContext): MapOutcome {
     return rejected(line, joined.column, joined.reason);
   }
   if (joined.value === null) {
-    return rejected(line, column(cells, JOINED).name ?? JOINED[0]!, 'The time the member joined is empty.');
+    return rejected(
+      line,
+      column(cells, JOINED).name ?? JOINED[0]!,
+      reason('join_time_empty', 'The time the member joined is empty.', '入群时间为空。'),
+    );
   }
   const via = viaOf(column(cells, JOIN_WAY).value);
   const member = found.identities[0]!.value;

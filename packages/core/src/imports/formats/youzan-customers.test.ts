@@ -78,19 +78,48 @@ describe('youzan_customers', () => {
       {
         kind: 'skipped',
         line: 3,
-        reason:
-          '客户手机号 "186******05" is masked or not a mobile number and "小鹿" has no other id: it matches nobody',
+        reason: {
+          code: 'unmatchable_phone',
+          en: '客户手机号 "186******05" is masked or not a mobile number and "小鹿" has no other id: it matches nobody',
+          zh: '客户手机号“186******05”已打码或不是手机号，且“小鹿”没有其他编号：无法匹配任何人',
+        },
       },
       {
         kind: 'skipped',
         line: 7,
-        reason: 'No identifier for "无名" (no phone or id): a name alone matches nobody',
+        reason: {
+          code: 'no_identifier',
+          en: 'No identifier for "无名" (no phone or id): a name alone matches nobody',
+          zh: '“无名”没有任何标识（无手机号或编号）：仅凭姓名无法匹配任何人',
+        },
       },
     ]);
     expect(mapped.rejected).toEqual([
-      { kind: 'rejected', line: 5, column: '成为客户时间', reason: expect.stringContaining('is empty') },
-      { kind: 'rejected', line: 6, column: '客户手机号', reason: expect.stringContaining('Excel') },
-      { kind: 'rejected', line: 8, column: '成为客户时间', reason: expect.stringContaining('昨天') },
+      {
+        kind: 'rejected',
+        line: 5,
+        column: '成为客户时间',
+        reason: expect.objectContaining({
+          code: 'customer_since_empty',
+          en: expect.stringContaining('is empty'),
+          zh: expect.stringContaining('为空'),
+        }),
+      },
+      {
+        kind: 'rejected',
+        line: 6,
+        column: '客户手机号',
+        reason: expect.objectContaining({
+          code: 'id_rounded_by_excel',
+          en: expect.stringContaining('Excel'),
+        }),
+      },
+      {
+        kind: 'rejected',
+        line: 8,
+        column: '成为客户时间',
+        reason: expect.objectContaining({ code: 'not_a_time', en: expect.stringContaining('昨天') }),
+      },
     ]);
   });
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { IdentityInput } from '../../identities/identity.schema.ts';
+import { type Reason, reason } from '../import-reason.ts';
 import type { MapOutcome, MapperContext, RowMapper, SourceRow } from './import-format.ts';
 import {
   column,
@@ -44,7 +45,7 @@ const HEADERS = [
   ...WXID,
 ];
 
-type Found = { ok: true; identities: IdentityInput[] } | { ok: false; column: string; reason: string };
+type Found = { ok: true; identities: IdentityInput[] } | { ok: false; column: string; reason: Reason };
 
 function identitiesOf(cells: SourceRow['cells']): Found {
   const identities: IdentityInput[] = [];
@@ -88,13 +89,22 @@ function mapRow(row: SourceRow, context: MapperContext): MapOutcome {
   }
   const name = column(cells, NAME.slice(0, 1)).value ?? column(cells, NAME.slice(1)).value;
   const who = name === null ? 'this customer' : `"${name}"`;
+  const whoZh = name === null ? '该客户' : `“${name}”`;
   if (!found.identities.some((i) => !i.value.includes('*'))) {
     const phone = column(cells, PHONE).value;
     return skipped(
       line,
       phone === null
-        ? `No identifier for ${who} (no phone or id): a name alone matches nobody`
-        : `客户手机号 "${phone}" is masked or not a mobile number and ${who} has no other id: it matches nobody`,
+        ? reason(
+            'no_identifier',
+            `No identifier for ${who} (no phone or id): a name alone matches nobody`,
+            `${whoZh}没有任何标识（无手机号或编号）：仅凭姓名无法匹配任何人`,
+          )
+        : reason(
+            'unmatchable_phone',
+            `客户手机号 "${phone}" is masked or not a mobile number and ${who} has no other id: it matches nobody`,
+            `客户手机号“${phone}”已打码或不是手机号，且${whoZh}没有其他编号：无法匹配任何人`,
+          ),
     );
   }
   const since = readTime(cells, SINCE.slice(0, 1), context.timeZone);
@@ -104,7 +114,15 @@ function mapRow(row: SourceRow, context: MapperContext): MapOutcome {
     return rejected(line, fallback.column, fallback.reason);
   }
   if (fallback.value === null) {
-    return rejected(line, SINCE[0]!, 'The time the person became a customer (成为客户时间) is empty.');
+    return rejected(
+      line,
+      SINCE[0]!,
+      reason(
+        'customer_since_empty',
+        'The time the person became a customer (成为客户时间) is empty.',
+        '成为客户的时间（成为客户时间）为空。',
+      ),
+    );
   }
   // The id is what the row links and since when: the same row always gives the same event, a later
   // export that knows more of the customer (a phone added) gives a new link instead of a conflict,

@@ -92,8 +92,20 @@ describe('youzan_orders', () => {
       ],
     });
     expect(mapped.skipped).toEqual([
-      { kind: 'skipped', line: 3, reason: '订单状态 待付款: not paid' },
-      { kind: 'skipped', line: 4, reason: '订单状态 交易关闭 without payment: not a purchase' },
+      {
+        kind: 'skipped',
+        line: 3,
+        reason: { code: 'not_paid', en: '订单状态 待付款: not paid', zh: '订单状态为“待付款”：未付款' },
+      },
+      {
+        kind: 'skipped',
+        line: 4,
+        reason: {
+          code: 'unpaid_closed',
+          en: '订单状态 交易关闭 without payment: not a purchase',
+          zh: '订单状态为“交易关闭”且未付款：不算购买',
+        },
+      },
     ]);
     expect(mapped.outcomes[3]).toMatchObject({
       events: [
@@ -111,7 +123,21 @@ describe('youzan_orders', () => {
       [10, '订单号'],
       [11, '买家付款时间'],
     ]);
-    expect(mapped.rejected[1]?.reason).toContain('rounded by Excel');
+    expect(mapped.rejected[1]?.reason.en).toContain('rounded by Excel');
+    expect(mapped.rejected.map((r) => r.reason.code)).toEqual([
+      'no_buyer',
+      'id_rounded_by_excel',
+      'not_an_amount',
+      'order_id_empty',
+      'paid_time_empty',
+    ]);
+    expect(mapped.rejected[0]?.reason).toEqual({
+      code: 'no_buyer',
+      en: 'No buyer: 买家手机号 is empty or not in the file, and the export has no other buyer id.',
+      zh: '没有买家：买家手机号为空或不在文件中，且导出文件中没有其他买家编号。',
+    });
+    expect(mapped.rejected[4]?.reason.en).toBe('The payment time is empty although the order is "待发货".');
+    expect(mapped.rejected[4]?.reason.zh).toContain('“待发货”');
   });
 
   test('importing the same file twice gives identical events', async () => {

@@ -1,3 +1,4 @@
+import { reason } from '../import-reason.ts';
 import type { MapOutcome, MapperContext, RowMapper, SourceRow } from './import-format.ts';
 import {
   column,
@@ -13,6 +14,14 @@ import {
   statusSet,
 } from './map-row.ts';
 import { paidOrderEvents } from './order-events.ts';
+import {
+  closedNothingPaid,
+  closedWithoutPayment,
+  orderIdEmpty,
+  PAID_AMOUNT_EMPTY,
+  paidTimeMissing,
+  statusNotPaid,
+} from './order-reasons.ts';
 
 /**
  * Youzan order export, order level (订单维度, «订单数据.csv», formats README §3a): one row per order.
@@ -56,12 +65,12 @@ function mapRow(row: SourceRow, context: MapperContext): MapOutcome {
     return rejected(line, orderId.column, orderId.reason);
   }
   if (orderId.value === null) {
-    return rejected(line, ORDER_ID[0]!, 'The order number is empty.');
+    return rejected(line, ORDER_ID[0]!, orderIdEmpty());
   }
   const status = column(cells, STATUS).value;
   const key = status === null ? null : statusKey(status);
   if (key !== null && UNPAID.has(key)) {
-    return skipped(line, `订单状态 ${status}: not paid`);
+    return skipped(line, statusNotPaid(status));
   }
   const closed = key?.includes('关闭') ?? false;
   const paidAt = readTime(cells, PAID_AT, context.timeZone);
@@ -70,18 +79,26 @@ function mapRow(row: SourceRow, context: MapperContext): MapOutcome {
   }
   if (paidAt.value === null) {
     if (key !== null && PAID_STATUSES.has(key)) {
-      return rejected(line, PAID_AT[0]!, `The payment time is empty although the order is "${status}".`);
+      return rejected(
+        line,
+        PAID_AT[0]!,
+        reason(
+          'paid_time_empty',
+          `The payment time is empty although the order is "${status}".`,
+          `付款时间（买家付款时间）为空，但订单状态为“${status}”。`,
+        ),
+      );
     }
     return closed
-      ? skipped(line, `订单状态 ${status} without payment: not a purchase`)
-      : skipped(line, `买家付款时间 is empty${status === null ? '' : ` (订单状态 ${status})`}: not paid`);
+      ? skipped(line, closedWithoutPayment(status))
+      : skipped(line, paidTimeMissing('买家付款时间', status));
   }
   const amount = readFen(cells, AMOUNT);
   if (!amount.ok) {
     return rejected(line, amount.column, amount.reason);
   }
   if (amount.value === null) {
-    return rejected(line, column(cells, AMOUNT).name ?? AMOUNT[0]!, 'The paid amount is empty.');
+    return rejected(line, column(cells, AMOUNT).name ?? AMOUNT[0]!, PAID_AMOUNT_EMPTY);
   }
   const refund = readFen(cells, REFUND);
   if (!refund.ok) {
@@ -90,7 +107,7 @@ function mapRow(row: SourceRow, context: MapperContext): MapOutcome {
   let refundFen = refund.value;
   if (closed) {
     if (amount.value === 0) {
-      return skipped(line, `订单状态 ${status} and nothing paid: not a purchase`);
+      return skipped(line, closedNothingPaid(status));
     }
     // Paid, then closed: the money went back even if 订单已退款金额 is not filled in.
     refundFen = refundFen !== null && refundFen > 0 ? refundFen : amount.value;
@@ -102,8 +119,16 @@ function mapRow(row: SourceRow, context: MapperContext): MapOutcome {
       line,
       PHONE[0]!,
       phoneText === null
-        ? 'No buyer: 买家手机号 is empty or not in the file, and the export has no other buyer id.'
-        : `"${phoneText}" is not a mobile number, and the export has no other buyer id.`,
+        ? reason(
+            'no_buyer',
+            'No buyer: 买家手机号 is empty or not in the file, and the export has no other buyer id.',
+            '没有买家：买家手机号为空或不在文件中，且导出文件中没有其他买家编号。',
+          )
+        : reason(
+            'no_buyer',
+            `"${phoneText}" is not a mobile number, and the export has no other buyer id.`,
+            `买家手机号“${phoneText}”不是手机号，且导出文件中没有其他买家编号。`,
+          ),
     );
   }
   return events(
