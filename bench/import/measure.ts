@@ -95,11 +95,11 @@ if (mode === 'decode' || mode === 'read') {
   } else {
     const opened = await openCsv(createReadStream(file), { expectedHeaders: HEADER.split(',') });
     if (!opened.ok || opened.encoding !== 'gb18030') {
-      throw new Error(`openCsv: ${opened.ok ? opened.encoding : opened.reason}`);
+      throw new Error(`openCsv: ${opened.ok ? opened.encoding : opened.reason.en}`);
     }
     for await (const item of opened.rows) {
       if (item.kind !== 'row') {
-        throw new Error(`line ${item.line}: ${item.reason}`);
+        throw new Error(`line ${item.line}: ${item.reason.en}`);
       }
       rows += 1;
       if (rows % 1000 === 0) {
