@@ -164,7 +164,7 @@ describe.skipIf(disabled)('console journeys on the demo brand', () => {
     await login.getByLabel('账号').fill('admin');
     await login.getByLabel('密码').fill('not the password');
     await login.getByRole('button', { name: '登录' }).click();
-    await expect(login.getByText('wrong workspace, login or password').waitFor()).resolves.toBeUndefined();
+    await expect(login.getByText('品牌、账号或密码不对').waitFor()).resolves.toBeUndefined();
     await context.close();
 
     const page = await logIn('admin');

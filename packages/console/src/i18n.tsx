@@ -1,4 +1,5 @@
 import { createContext, type ReactNode, useContext, useMemo, useState } from 'react';
+import { describeError } from './error-text.ts';
 import { dictionaries, type MessageKey, SHOP_NAMES } from './i18n-dictionary.ts';
 
 export type Lang = 'zh' | 'en';
@@ -8,6 +9,8 @@ type I18n = {
   setLang: (lang: Lang) => void;
   t: (key: MessageKey, vars?: Record<string, string | number>) => string;
   shop: (shop: string) => string;
+  /** A failed call as the operator should read it: the error code's headline, then the server's words. */
+  describeError: (error: unknown) => string;
 };
 
 const I18nContext = createContext<I18n | null>(null);
@@ -30,6 +33,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
           String(vars?.[name] ?? `{${name}}`),
         ),
       shop: (shop) => SHOP_NAMES[lang][shop] ?? shop,
+      describeError: (error) => describeError(lang, error),
     }),
     [lang],
   );

@@ -13,7 +13,7 @@ export function AsyncView<T>({
   isEmpty?: (data: T) => boolean;
   children: (data: T) => ReactNode;
 }) {
-  const { t } = useI18n();
+  const { t, describeError } = useI18n();
   if (loaded.state === 'loading') {
     return (
       <div style={{ padding: 48, textAlign: 'center' }} data-testid="loading">
@@ -29,7 +29,7 @@ export function AsyncView<T>({
         type="error"
         showIcon
         title={t('state.error')}
-        description={loaded.error.message}
+        description={describeError(loaded.error)}
         action={<Button onClick={loaded.retry}>{t('state.retry')}</Button>}
       />
     );

@@ -59,7 +59,7 @@ function Profile({
   onUnmask: () => void;
   reload: () => void;
 }) {
-  const { t, shop } = useI18n();
+  const { t, shop, describeError } = useI18n();
   const { can, timeZone } = useSession();
   const { message } = AntApp.useApp();
   const at = (iso: string | null) => dateTime(iso, timeZone);
@@ -70,7 +70,7 @@ function Profile({
         void message.success(t('customer.undoDone', { id: r.restored_customer_id }));
         reload();
       },
-      (e: unknown) => setUndoError(e instanceof Error ? e.message : String(e)),
+      (e: unknown) => setUndoError(describeError(e)),
     );
   return (
     <Space orientation="vertical" size={16} style={{ width: '100%' }}>
@@ -244,7 +244,7 @@ function Profile({
 
 /** The first page comes with the profile; "load more" follows the cursor. */
 function CustomerTimeline({ customerId, first }: { customerId: number; first: Customer360['timeline'] }) {
-  const { t } = useI18n();
+  const { t, describeError } = useI18n();
   const { timeZone } = useSession();
   const [events, setEvents] = useState<TimelineEvent[]>(first.events);
   const [cursor, setCursor] = useState(first.next_cursor);
@@ -265,7 +265,7 @@ function CustomerTimeline({ customerId, first }: { customerId: number; first: Cu
           setCursor(c.timeline.next_cursor);
           setError(null);
         },
-        (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
+        (e: unknown) => setError(describeError(e)),
       )
       .finally(() => setBusy(false));
   };

@@ -23,14 +23,14 @@ export function CustomerTags({
   tags: TagRow[];
   onChange: () => void;
 }) {
-  const { t, lang, shop } = useI18n();
+  const { t, lang, shop, describeError } = useI18n();
   const { can, timeZone } = useSession();
   const { message } = AntApp.useApp();
   const [form] = Form.useForm<{ name: string; note?: string }>();
   const [error, setError] = useState<string | null>(null);
   const editable = can('customers.tag');
   const path = `/v1/customers/${customerId}/tags`;
-  const failed = (e: unknown) => setError(e instanceof Error ? e.message : String(e));
+  const failed = (e: unknown) => setError(describeError(e));
 
   const add = ({ name, note }: { name: string; note?: string }) => {
     const tag = `${MANUAL}${name.trim()}`;

@@ -174,7 +174,7 @@ function FilterBar({
   onChange: (state: CustomerFilterState) => void;
   filtered: boolean;
 }) {
-  const { t, lang, shop } = useI18n();
+  const { t, lang, shop, describeError } = useI18n();
   const tags = useApi<{ tags: TagCount[] }>('/v1/tags');
   const segments = useApi<{ segments: Segment[] }>('/v1/segments');
   const range = (field: (typeof SCORE_FIELDS)[number]) => {
@@ -222,7 +222,7 @@ function FilterBar({
             value: c.tag,
             label: `${tagLabel(lang, shop, c.tag)} (${c.customers.toLocaleString('en-US')})`,
           }))}
-          notFoundContent={tags.state === 'error' ? tags.error.message : undefined}
+          notFoundContent={tags.state === 'error' ? describeError(tags.error) : undefined}
         />
         {state.tags.length > 1 && (
           <Radio.Group
@@ -250,7 +250,7 @@ function FilterBar({
             value: s.id,
             label: s.name,
           }))}
-          notFoundContent={segments.state === 'error' ? segments.error.message : undefined}
+          notFoundContent={segments.state === 'error' ? describeError(segments.error) : undefined}
         />
         {state.segment !== null && (
           <Link to={`/segments?edit=${state.segment}`}>{t('customers.editSegment')}</Link>
@@ -308,14 +308,14 @@ function FilterBar({
 }
 
 function CountLine({ count }: { count: Loaded<{ count: number; exact: boolean }> }) {
-  const { t } = useI18n();
+  const { t, describeError } = useI18n();
   if (count.state === 'loading') {
     return <Spin size="small" description={t('customers.counting')} />;
   }
   if (count.state === 'error') {
     return (
       <Typography.Text type="danger">
-        {t('customers.countFailed', { reason: count.error.message })}
+        {t('customers.countFailed', { reason: describeError(count.error) })}
       </Typography.Text>
     );
   }

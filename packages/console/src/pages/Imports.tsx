@@ -10,7 +10,7 @@ const POLL_MS = 500;
 
 /** Upload a shop export, follow its progress, then read the summary and the rejected rows. */
 export function ImportsPage() {
-  const { t } = useI18n();
+  const { t, describeError } = useI18n();
   const { can } = useSession();
   const [file, setFile] = useState<File | null>(null);
   const [dryRun, setDryRun] = useState(false);
@@ -28,7 +28,7 @@ export function ImportsPage() {
     setBusy(true);
     setError(null);
     api<ImportState>('/v1/imports', { method: 'POST', body: form })
-      .then(setCurrent, (e: unknown) => setError(e instanceof Error ? e.message : String(e)))
+      .then(setCurrent, (e: unknown) => setError(describeError(e)))
       .finally(() => setBusy(false));
   };
 
@@ -39,11 +39,11 @@ export function ImportsPage() {
     }
     const timer = setTimeout(() => {
       api<ImportState>(`/v1/imports/${current.id}`).then(setCurrent, (e: unknown) =>
-        setError(e instanceof Error ? e.message : String(e)),
+        setError(describeError(e)),
       );
     }, POLL_MS);
     return () => clearTimeout(timer);
-  }, [current]);
+  }, [current, describeError]);
 
   return (
     <Space orientation="vertical" size={16} style={{ width: '100%' }}>
@@ -130,7 +130,7 @@ function ImportReport({ state }: { state: ImportState }) {
 
 /** The report, a server page at a time (after_line cursor). */
 function Problems({ importId }: { importId: number }) {
-  const { t, lang } = useI18n();
+  const { t, lang, describeError } = useI18n();
   const [rows, setRows] = useState<ImportProblem[] | null>(null);
   const [next, setNext] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -142,7 +142,7 @@ function Problems({ importId }: { importId: number }) {
         setRows((r) => [...(after === null ? [] : (r ?? [])), ...page.problems]);
         setNext(page.next_after_line);
       },
-      (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
+      (e: unknown) => setError(describeError(e)),
     );
   // biome-ignore lint/correctness/useExhaustiveDependencies: load the first page once per import.
   useEffect(() => {

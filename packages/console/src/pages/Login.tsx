@@ -1,12 +1,12 @@
 import { Alert, Button, Card, Form, Input } from 'antd';
 import { useState } from 'react';
-import { api, type Me } from '../api.ts';
+import { ApiError, api, type Me } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
 
 type Fields = { workspace: string; login: string; password: string };
 
 export function LoginPage({ onLoggedIn }: { onLoggedIn: (me: Me) => void }) {
-  const { t, lang, setLang } = useI18n();
+  const { t, lang, setLang, describeError } = useI18n();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const submit = (fields: Fields) => {
@@ -15,7 +15,10 @@ export function LoginPage({ onLoggedIn }: { onLoggedIn: (me: Me) => void }) {
     api<Me>('/v1/session', { method: 'POST', body: JSON.stringify(fields) }).then(
       onLoggedIn,
       (e: unknown) => {
-        setError(e instanceof Error ? e.message : String(e));
+        // At the login, "unauthorized" means the brand, login or password is wrong.
+        setError(
+          e instanceof ApiError && e.code === 'unauthorized' ? t('login.badCredentials') : describeError(e),
+        );
         setBusy(false);
       },
     );

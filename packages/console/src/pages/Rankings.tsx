@@ -46,7 +46,7 @@ export function RankingsPage() {
 }
 
 function RankingTable({ kind }: { kind: RankingKind }) {
-  const { t, lang } = useI18n();
+  const { t, lang, describeError } = useI18n();
   const { timeZone } = useSession();
   const navigate = useNavigate();
   const first = useApi<RankingPage>(`/v1/rankings?kind=${kind}&limit=${PAGE}`);
@@ -65,7 +65,7 @@ function RankingTable({ kind }: { kind: RankingKind }) {
           setMore((m) => ({ rows: [...(m?.rows ?? []), ...page.rows], cursor: page.next_cursor }));
           setError(null);
         },
-        (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
+        (e: unknown) => setError(describeError(e)),
       )
       .finally(() => setBusy(false));
   };

@@ -126,7 +126,7 @@ function SegmentTable({
   onEdit: (segment: Segment) => void;
   onChanged: (deleted?: number) => void;
 }) {
-  const { t } = useI18n();
+  const { t, describeError } = useI18n();
   const { can, timeZone } = useSession();
   const { message } = AntApp.useApp();
   const [renaming, setRenaming] = useState<Segment | null>(null);
@@ -137,7 +137,7 @@ function SegmentTable({
         void message.success(t('segments.deleted'));
         onChanged(segment.id);
       },
-      (e: unknown) => void message.error(e instanceof Error ? e.message : String(e)),
+      (e: unknown) => void message.error(describeError(e)),
     );
   return (
     <>
@@ -228,14 +228,14 @@ function SegmentTable({
 
 /** Each segment is counted apart (GET /v1/segments/:id), so the list shows before its counts. */
 function SegmentCount({ id }: { id: number }) {
-  const { t } = useI18n();
+  const { t, describeError } = useI18n();
   const loaded = useApi<{ count: number }>(`/v1/segments/${id}`);
   if (loaded.state === 'loading') {
     return <Spin size="small" />;
   }
   if (loaded.state === 'error') {
     return (
-      <Typography.Text type="danger" title={loaded.error.message}>
+      <Typography.Text type="danger" title={describeError(loaded.error)}>
         {t('state.error')}
       </Typography.Text>
     );
@@ -254,7 +254,7 @@ function NameModal({
   onCancel: () => void;
   onSubmit: (name: string) => Promise<void>;
 }) {
-  const { t } = useI18n();
+  const { t, describeError } = useI18n();
   const [name, setName] = useState(initial);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -265,7 +265,7 @@ function NameModal({
     }
     setBusy(true);
     onSubmit(name.trim())
-      .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)))
+      .catch((e: unknown) => setError(describeError(e)))
       .finally(() => setBusy(false));
   };
   return (
@@ -297,6 +297,7 @@ type Preview =
 
 /** The live count of a filter: POSTed when it has not changed for a moment; stale answers are dropped. */
 function usePreview(filterJson: string | null): Preview {
+  const { describeError } = useI18n();
   const settled = useDebounced(filterJson, 400);
   const [preview, setPreview] = useState<{ json: string; result: Preview } | null>(null);
   useEffect(() => {
@@ -313,13 +314,13 @@ function usePreview(filterJson: string | null): Preview {
         live &&
         setPreview({
           json: settled,
-          result: { state: 'error', message: e instanceof Error ? e.message : String(e) },
+          result: { state: 'error', message: describeError(e) },
         }),
     );
     return () => {
       live = false;
     };
-  }, [settled]);
+  }, [settled, describeError]);
   if (filterJson === null) {
     return { state: 'idle' };
   }
@@ -341,7 +342,7 @@ function Builder({
   editing: Segment | null;
   onSaved: (segment: Segment) => void;
 }) {
-  const { t } = useI18n();
+  const { t, describeError } = useI18n();
   const { can } = useSession();
   const { message } = AntApp.useApp();
   const [naming, setNaming] = useState(false);
@@ -408,7 +409,7 @@ function Builder({
                 onClick={() => {
                   setBusy(true);
                   save(editing.name, editing.id)
-                    .catch((e: unknown) => void message.error(e instanceof Error ? e.message : String(e)))
+                    .catch((e: unknown) => void message.error(describeError(e)))
                     .finally(() => setBusy(false));
                 }}
               >

@@ -84,7 +84,7 @@ function ValueModelSettings() {
 }
 
 function ModelEditor({ model: loaded, reload }: { model: ValueModel; reload: () => void }) {
-  const { t } = useI18n();
+  const { t, describeError } = useI18n();
   // Refreshed in place once a save's rescoring is done, so its progress and new ranking stay in view.
   const [model, setModel] = useState(loaded);
   const refresh = () => {
@@ -111,7 +111,7 @@ function ModelEditor({ model: loaded, reload }: { model: ValueModel; reload: () 
     })
       .then(
         (saved) => setRun({ version: saved.version, id: saved.run.id }),
-        (e: unknown) => setSaveError(e instanceof Error ? e.message : String(e)),
+        (e: unknown) => setSaveError(describeError(e)),
       )
       .finally(() => setSaving(false));
   };
@@ -302,7 +302,7 @@ function ModelEditor({ model: loaded, reload }: { model: ValueModel; reload: () 
 
 /** Asks the server who would lead with these weights, a moment after they stop changing. */
 function PreviewCard({ weights, valid }: { weights: ValueModelConfig['weights']; valid: boolean }) {
-  const { t } = useI18n();
+  const { t, describeError } = useI18n();
   const key = JSON.stringify(weights);
   const [state, setState] = useState<
     { key: string; rows: PreviewRow[] } | { key: string; error: string } | null
@@ -318,14 +318,14 @@ function PreviewCard({ weights, valid }: { weights: ValueModelConfig['weights'];
         body: JSON.stringify({ weights: JSON.parse(key), limit: PREVIEW_ROWS }),
       }).then(
         (r) => live && setState({ key, rows: r.rows }),
-        (e: unknown) => live && setState({ key, error: e instanceof Error ? e.message : String(e) }),
+        (e: unknown) => live && setState({ key, error: describeError(e) }),
       );
     }, PREVIEW_DEBOUNCE_MS);
     return () => {
       live = false;
       clearTimeout(timer);
     };
-  }, [key, valid]);
+  }, [key, valid, describeError]);
   const current = state?.key === key ? state : null;
   return (
     <Card title={t('settings.preview')} size="small" data-testid="preview">

@@ -50,7 +50,7 @@ export function ApiKeys() {
 }
 
 function KeyList() {
-  const { t } = useI18n();
+  const { t, describeError } = useI18n();
   const { timeZone } = useSession();
   const { message } = AntApp.useApp();
   const loaded = useApi<{ keys: ApiKey[] }>('/v1/api-keys');
@@ -67,7 +67,7 @@ function KeyList() {
         void message.success(t('keys.revoked', { name: key.name }));
         reload();
       },
-      (e: unknown) => void message.error(e instanceof Error ? e.message : String(e)),
+      (e: unknown) => void message.error(describeError(e)),
     );
   const create = (
     <Button type="primary" onClick={() => setCreating(true)} data-testid="key-new">
@@ -174,7 +174,7 @@ function NewKey({
   onClose: () => void;
   onMade: (key: ApiKey & { key: string }) => void;
 }) {
-  const { t } = useI18n();
+  const { t, describeError } = useI18n();
   const [name, setName] = useState('');
   const [canUnmask, setCanUnmask] = useState(false);
   const [touched, setTouched] = useState(false);
@@ -192,7 +192,7 @@ function NewKey({
       method: 'POST',
       body: JSON.stringify({ name: name.trim(), can_unmask: canUnmask }),
     })
-      .then(onMade, (e: unknown) => setError(e instanceof Error ? e.message : String(e)))
+      .then(onMade, (e: unknown) => setError(describeError(e)))
       .finally(() => setSaving(false));
   };
   return (

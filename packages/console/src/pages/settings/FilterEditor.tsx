@@ -1,6 +1,6 @@
 import { Alert, Button, Dropdown, Input, Space, Tag, Typography } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
-import { api } from '../../api.ts';
+import { ApiError, api } from '../../api.ts';
 import { useI18n } from '../../i18n.tsx';
 import type { MessageKey } from '../../i18n-dictionary.ts';
 import { useApi } from '../../use-api.ts';
@@ -69,7 +69,7 @@ export function FilterEditor({
   error: string | null;
   disabled?: boolean;
 }) {
-  const { t } = useI18n();
+  const { t, describeError } = useI18n();
   const parsed = parseFilterText(value);
   const key = parsed.ok ? JSON.stringify(parsed.filter) : null;
   const [counted, setCounted] = useState<
@@ -86,14 +86,14 @@ export function FilterEditor({
         body: JSON.stringify({ filter: JSON.parse(key) }),
       }).then(
         (r) => live && setCounted({ key, count: r.count }),
-        (e: unknown) => live && setCounted({ key, error: e instanceof Error ? e.message : String(e) }),
+        (e: unknown) => live && setCounted({ key, error: filterErrorText(e, describeError) }),
       );
     }, COUNT_DEBOUNCE_MS);
     return () => {
       live = false;
       clearTimeout(timer);
     };
-  }, [key]);
+  }, [key, describeError]);
   const current = counted !== null && counted.key === key ? counted : null;
   const doc = useApi<unknown>('/openapi.json');
   const fields = useMemo(() => (doc.state === 'ready' ? filterFields(doc.data) : []), [doc]);
@@ -157,6 +157,11 @@ export function FilterEditor({
 }
 
 /** A refusal, with the path of the bad node set apart: `filter.all[1].not.op`. */
+/** A refused filter names the node at fault, which PathError shows; other failures read as usual. */
+export function filterErrorText(error: unknown, describe: (error: unknown) => string): string {
+  return error instanceof ApiError && error.code === 'invalid_request' ? error.message : describe(error);
+}
+
 export function PathError({ message }: { message: string }) {
   const { t } = useI18n();
   const split = splitErrorPath(message);

@@ -8,6 +8,7 @@ const POLL_MS = 500;
 
 /** Follows a scoring run until it ends; `onDone` is called once when it finishes well. */
 function useScoringRun(runId: number, onDone: () => void) {
+  const { describeError } = useI18n();
   const [run, setRun] = useState<ScoringRun | null>(null);
   const [error, setError] = useState<string | null>(null);
   const done = useRef(onDone);
@@ -28,14 +29,14 @@ function useScoringRun(runId: number, onDone: () => void) {
             done.current();
           }
         },
-        (e: unknown) => live && setError(e instanceof Error ? e.message : String(e)),
+        (e: unknown) => live && setError(describeError(e)),
       );
     void poll();
     return () => {
       live = false;
       clearTimeout(timer);
     };
-  }, [runId]);
+  }, [runId, describeError]);
   const status = run?.status ?? 'running';
   const percent = status === 'done' ? 100 : Math.round((run?.progress ?? 0) * 100);
   return { run, error, status, percent };

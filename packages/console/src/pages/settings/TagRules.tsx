@@ -20,7 +20,7 @@ import { dateTime } from '../../format.ts';
 import { useI18n } from '../../i18n.tsx';
 import { useSession } from '../../session.tsx';
 import { useApi } from '../../use-api.ts';
-import { FilterEditor, PathError } from './FilterEditor.tsx';
+import { FilterEditor, filterErrorText, PathError } from './FilterEditor.tsx';
 import { splitErrorPath } from './filter-text.ts';
 
 type TagRule = {
@@ -43,7 +43,7 @@ const NEW_FILTER = JSON.stringify({ field: 'stats.net_fen', op: '>=', value: 100
  * reads them; roles with settings.manage make, edit and delete them (the server says the same).
  */
 export function TagRules() {
-  const { t } = useI18n();
+  const { t, describeError } = useI18n();
   const { can, timeZone } = useSession();
   const { message } = AntApp.useApp();
   const editable = can('settings.manage');
@@ -66,7 +66,7 @@ export function TagRules() {
         void message.success(t('rules.deleted', { tag: rule.tag }));
         reload();
       },
-      (e: unknown) => void message.error(e instanceof Error ? e.message : String(e)),
+      (e: unknown) => void message.error(describeError(e)),
     );
   const create = editable && (
     <Button type="primary" onClick={() => setEditing('new')} data-testid="rule-new">
@@ -176,7 +176,7 @@ function RuleEditor({
   onClose: () => void;
   onSaved: (saved: TagRule & { customers: number }) => void;
 }) {
-  const { t } = useI18n();
+  const { t, describeError } = useI18n();
   const [tag, setTag] = useState(rule?.tag ?? 'rule:');
   const [name, setName] = useState(rule?.name ?? '');
   const [text, setText] = useState(rule ? JSON.stringify(rule.filter, null, 2) : NEW_FILTER);
@@ -207,7 +207,7 @@ function RuleEditor({
       method: rule ? 'PUT' : 'POST',
       body: JSON.stringify(body),
     })
-      .then(onSaved, (e: unknown) => setRefusal(e instanceof Error ? e.message : String(e)))
+      .then(onSaved, (e: unknown) => setRefusal(filterErrorText(e, describeError)))
       .finally(() => setSaving(false));
   };
   return (

@@ -56,7 +56,7 @@ function zones(): string[] {
  * and rescores everyone; this card asks first, then follows that run to its end.
  */
 function WorkspaceCard({ workspace, reload }: { workspace: WorkspaceInfo; reload: () => void }) {
-  const { t } = useI18n();
+  const { t, describeError } = useI18n();
   const { can, refresh } = useSession();
   const { message, modal } = AntApp.useApp();
   const editable = can('settings.manage');
@@ -84,7 +84,7 @@ function WorkspaceCard({ workspace, reload }: { workspace: WorkspaceInfo; reload
             reload();
           }
         },
-        (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
+        (e: unknown) => setError(describeError(e)),
       )
       .finally(() => setSaving(false));
   };
