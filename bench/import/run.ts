@@ -220,9 +220,9 @@ function checkImport(m: Measured, eventStatus: 'valid' | 'stored'): void {
     orders: s?.orders,
     [`events.${eventStatus}`]: events[eventStatus],
     'events (all)': Object.values(events).reduce((n, v) => n + (v ?? 0), 0),
-    'rejected as E+ ids': Object.entries(s?.rejected_by_reason ?? {})
-      .filter(([reason]) => reason.includes('rounded by Excel'))
-      .reduce((n, [, v]) => n + (v ?? 0), 0),
+    'rejected as E+ ids': (s?.reasons ?? [])
+      .filter((r) => r.kind === 'rejected' && r.code === 'id_rounded_by_excel')
+      .reduce((n, r) => n + r.count, 0),
     ...(eventStatus === 'stored'
       ? {
           'new customers': (s?.customers_after ?? 0) - (s?.customers_before ?? 0),
@@ -235,7 +235,7 @@ function checkImport(m: Measured, eventStatus: 'valid' | 'stored'): void {
     throw new Error(
       `${m.mode}: the import does not match the generated file (${wrong.join(', ')}):\n` +
         `  expected ${JSON.stringify(want)}\n  got      ${JSON.stringify(got)}\n  failure: ${m.failure}\n` +
-        `  skipped by reason ${JSON.stringify(s?.skipped_by_reason)}\n  rejected by reason ${JSON.stringify(s?.rejected_by_reason)}`,
+        `  by reason ${JSON.stringify(s?.reasons)}`,
     );
   }
 }

@@ -287,6 +287,11 @@ describe.skipIf(disabled)('console journeys on the demo brand', () => {
     // The report speaks the console's language: Chinese by default, English on request.
     await problems.getByText('没有可关联订单的买家', { exact: false }).first().waitFor();
     expect(await problems.locator('tbody tr').count()).toBe(3);
+    // The three lines share one reason: counted once, with the first line's words.
+    const reasons = page.getByTestId('import-reasons').locator('tbody tr');
+    expect(await reasons.count()).toBe(1);
+    await reasons.first().getByText('没有可关联订单的买家', { exact: false }).waitFor();
+    expect(await reasons.first().locator('td').nth(2).textContent()).toBe('3');
     await shot(page, '08-import-report');
     await page.getByRole('button', { name: 'English' }).click();
     await problems.getByText('No buyer to attach the order to', { exact: false }).first().waitFor();

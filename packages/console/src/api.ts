@@ -122,7 +122,17 @@ export type ImportState = {
     customers_before?: number;
     customers_after?: number;
     merges?: number;
+    /** Largest first; imports made before reasons had codes have none. */
+    reasons?: ReasonCount[];
   };
+};
+
+export type ReasonCount = {
+  kind: 'rejected' | 'skipped';
+  code: string;
+  column: string | null;
+  count: number;
+  example: { en: string; zh: string };
 };
 
 export type ImportProblem = {

@@ -108,13 +108,10 @@ export function formatImport(result: ImportResult, dryRun: boolean): string {
   if (s.customers_before !== undefined && s.customers_after !== undefined) {
     lines.push(`  customers ${s.customers_before} → ${s.customers_after}, merges ${s.merges ?? 0}`);
   }
-  for (const [title, tally] of [
-    ['rejected', s.rejected_by_reason],
-    ['skipped', s.skipped_by_reason],
-  ] as const) {
-    for (const [reason, n] of Object.entries(tally ?? {}).sort((a, b) => b[1] - a[1])) {
-      lines.push(`  ${title} ${n}× ${reason}`);
-    }
+  for (const r of s.reasons ?? []) {
+    lines.push(
+      `  ${r.kind} ${r.count}× ${r.code}${r.column === null ? '' : ` [${r.column}]`}, e.g. ${r.example.en}`,
+    );
   }
   return lines.join('\n');
 }

@@ -1,7 +1,7 @@
 import { InboxOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Checkbox, Descriptions, Progress, Space, Table, Tag, Upload } from 'antd';
 import { useEffect, useState } from 'react';
-import { api, type ImportProblem, type ImportState } from '../api.ts';
+import { api, type ImportProblem, type ImportState, type ReasonCount } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
 import type { MessageKey } from '../i18n-dictionary.ts';
 import { useSession } from '../session.tsx';
@@ -121,9 +121,48 @@ function ImportReport({ state }: { state: ImportState }) {
             </Descriptions.Item>
             <Descriptions.Item label={t('imports.merges')}>{s.merges ?? 0}</Descriptions.Item>
           </Descriptions>
+          {(s.reasons?.length ?? 0) > 0 && <ReasonCounts reasons={s.reasons ?? []} />}
           <Problems importId={state.id} />
         </>
       )}
+    </Card>
+  );
+}
+
+/** How many lines each reason cost, largest first: what to fix first in the next export. */
+function ReasonCounts({ reasons }: { reasons: ReasonCount[] }) {
+  const { t, lang } = useI18n();
+  return (
+    <Card type="inner" title={t('imports.byReason')} style={{ marginTop: 16 }}>
+      <Table
+        rowKey={(r) => `${r.kind}-${r.code}-${r.column ?? ''}`}
+        size="small"
+        dataSource={reasons}
+        pagination={false}
+        data-testid="import-reasons"
+        columns={[
+          {
+            title: t('imports.kind'),
+            dataIndex: 'kind',
+            width: 90,
+            render: (k: string) => (
+              <Tag color={k === 'rejected' ? 'red' : 'default'}>{t(`imports.kind.${k}` as MessageKey)}</Tag>
+            ),
+          },
+          {
+            title: t('imports.column'),
+            dataIndex: 'column',
+            width: 160,
+            render: (c: string | null) => c ?? '—',
+          },
+          { title: t('imports.lines'), dataIndex: 'count', width: 90, align: 'right' },
+          {
+            title: t('imports.example'),
+            key: 'example',
+            render: (_: unknown, r: ReasonCount) => r.example[lang],
+          },
+        ]}
+      />
     </Card>
   );
 }

@@ -186,8 +186,19 @@ export type ImportSummary = {
   customers_before?: number;
   customers_after?: number;
   merges?: number;
-  rejected_by_reason?: Record<string, number>;
-  skipped_by_reason?: Record<string, number>;
+  /**
+   * Rejected and skipped lines counted by kind, reason code and column, largest first, each with
+   * the words of its first line as an example. Imports made before the codes have neither.
+   */
+  reasons?: ReasonCount[];
+};
+
+export type ReasonCount = {
+  kind: 'rejected' | 'skipped';
+  code: string;
+  column: string | null;
+  count: number;
+  example: { en: string; zh: string };
 };
 
 export interface ImportProblemsTable {

@@ -214,6 +214,44 @@ describe('importFile', () => {
     expect((await getImportProblems(h.db, ws, result.id, { limit: 10 })).problems).toHaveLength(2);
   });
 
+  test('the summary counts rejected and skipped lines by reason code and column, largest first, with an example', async () => {
+    const ws = await createTestWorkspace(h, 'imports-reasons');
+    const file = concat(
+      gbk(`${csvLine(['订单编号', '买家会员名', '买家实际支付金额', '订单状态', '订单付款时间'])}\r\n`),
+      gbk('="3000000000000000011",王五,12,等待买家付款,\r\n'),
+      gbk('6.9E+18,王五,5,交易成功,2024-10-06 08:00:00\r\n'),
+      gbk('="3000000000000000012",王五,abc,交易成功,2024-10-06 08:00:00\r\n'),
+      gbk('7.1E+18,王五,5,交易成功,2024-10-06 08:00:00\r\n'),
+      gbk('8.2E+18,王五,5,交易成功,2024-10-06 08:00:00\r\n'),
+    );
+    const result = await run(ws, 'ExportOrderList.csv', file, { dryRun: true });
+    const expected = [
+      {
+        kind: 'rejected',
+        code: 'id_rounded_by_excel',
+        column: '订单编号',
+        count: 3,
+        example: { en: expect.stringContaining('"6.9E+18"'), zh: expect.stringContaining('“6.9E+18”') },
+      },
+      {
+        kind: 'skipped',
+        code: 'not_paid',
+        column: null,
+        count: 1,
+        example: { en: expect.stringContaining('等待买家付款'), zh: expect.stringContaining('未付款') },
+      },
+      {
+        kind: 'rejected',
+        code: 'not_an_amount',
+        column: '买家实际支付金额',
+        count: 1,
+        example: { en: expect.stringContaining('"abc"'), zh: expect.stringContaining('“abc”') },
+      },
+    ];
+    expect(result.summary.reasons).toEqual(expected);
+    expect((await getImport(h.db, ws, result.id)).summary.reasons).toEqual(expected);
+  });
+
   test('a file of no known format fails with a clear message; an unknown --format is refused', async () => {
     const ws = await createTestWorkspace(h, 'imports-unknown');
     const result = await run(ws, 'notes.csv', utf8('标题,内容\r\n你好,世界\r\n'));

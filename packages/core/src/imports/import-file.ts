@@ -1,5 +1,5 @@
 import type { Db } from '../db/create-db.ts';
-import type { ImportSummary, OrderItem } from '../db/database.ts';
+import type { ImportSummary, OrderItem, ReasonCount } from '../db/database.ts';
 import type { EventInput } from '../events/event.schema.ts';
 import { ingestEvents } from '../events/ingest-events.ts';
 import { type FieldError, prepareEvent } from '../events/prepare-event.ts';
@@ -62,7 +62,7 @@ const PROBLEM_CHUNK = 500;
 const UPKEEP_EVERY = 20;
 /** How often a running import writes its progress (and heartbeat) to its row. */
 const REPORT_EVERY_MS = 1000;
-/** Reasons are counted for the summary; past this many distinct ones the rest are "other". */
+/** Reasons are counted for the summary; past this many distinct ones the rest count as `other`. */
 const MAX_REASONS = 50;
 /** Orders whose items could not be attached, listed in the summary; the rest are only counted. */
 const MAX_ITEM_PROBLEMS = 50;
@@ -145,7 +145,7 @@ export async function importFile(
         onProgress({ bytesRead: counted.bytes(), fileBytes: input.fileBytes, rowsRead });
         if (Date.now() - lastReport >= REPORT_EVERY_MS) {
           lastReport = Date.now();
-          await updateImport(db, workspace.id, id, { bytesRead: counted.bytes(), summary: run.summary });
+          await updateImport(db, workspace.id, id, { bytesRead: counted.bytes(), summary: run.summarise() });
         }
       }
     }
@@ -159,7 +159,7 @@ export async function importFile(
     onProgress({ bytesRead: counted.bytes(), fileBytes: input.fileBytes, rowsRead });
     await updateImport(db, workspace.id, id, {
       bytesRead: counted.bytes(),
-      summary: run.summary,
+      summary: run.summarise(),
       status: 'done',
     });
     return { id, status: 'done', format: format.id, summary: run.summary, failure: null };
@@ -187,9 +187,10 @@ class ImportRun {
     rows_skipped: 0,
     events: {},
     orders: 0,
-    rejected_by_reason: {},
-    skipped_by_reason: {},
+    reasons: [],
   };
+  /** The summary's reason counts by kind, code and column. */
+  readonly #reasonCounts = new Map<string, ReasonCount>();
   pending: { event: EventInput; lines: readonly number[] }[] = [];
   /** Items of an item file, written to pending_order_items a batch at a time. */
   #items: Extract<MapOutcome, { kind: 'items' }>[] = [];
@@ -246,10 +247,32 @@ class ImportRun {
     } else {
       this.summary.rows_skipped! += 1;
     }
-    const tally = rejected ? this.summary.rejected_by_reason! : this.summary.skipped_by_reason!;
-    const key = reasonKey(problem);
-    const bucket = key in tally || Object.keys(tally).length < MAX_REASONS ? key : 'other';
-    tally[bucket] = (tally[bucket] ?? 0) + 1;
+    let key = `${problem.kind}\u0000${problem.reason.code}\u0000${problem.column ?? ''}`;
+    let counted = this.#reasonCounts.get(key);
+    if (!counted && this.#reasonCounts.size >= MAX_REASONS) {
+      key = `${problem.kind}\u0000other`;
+      counted = this.#reasonCounts.get(key);
+    }
+    if (counted) {
+      counted.count += 1;
+    } else {
+      const other = this.#reasonCounts.size >= MAX_REASONS;
+      const entry: ReasonCount = {
+        kind: problem.kind,
+        code: other ? 'other' : problem.reason.code,
+        column: other ? null : problem.column,
+        count: 1,
+        example: other ? OTHER_REASONS : { en: problem.reason.en, zh: problem.reason.zh },
+      };
+      this.#reasonCounts.set(key, entry);
+      this.summary.reasons!.push(entry);
+    }
+  }
+
+  /** The summary as it is stored: reason counts largest first. */
+  summarise(): ImportSummary {
+    this.summary.reasons!.sort((a, b) => b.count - a.count);
+    return this.summary;
   }
 
   /** Sends (or, in a dry run, validates) the pending events, at most one batch. */
@@ -365,17 +388,16 @@ class ImportRun {
     await updateImport(this.#db, this.#workspace.id, this.#id, {
       status: 'failed',
       failure,
-      summary: this.summary,
+      summary: this.summarise(),
     });
     return { id: this.#id, status: 'failed', format: format?.id ?? null, summary: this.summary, failure };
   }
 }
 
-/** Reasons name values (an order id, an amount); the summary groups by column and the reason's gist. */
-function reasonKey(problem: ProblemRow): string {
-  const gist = problem.reason.en.replace(/"[^"]*"|\d[\d.,:\-/ ]*/g, '…').slice(0, 120);
-  return problem.column === null ? gist : `${problem.column}: ${gist}`;
-}
+const OTHER_REASONS = {
+  en: `Other reasons, past the first ${MAX_REASONS} counted apart: see the lines of the report.`,
+  zh: `其他原因（超出分别统计的前 ${MAX_REASONS} 种）：请看报告中的各行。`,
+};
 
 /** The format the caller chose (by id or by a mapping), or null to detect it from the header. */
 function chooseFormat(input: ImportInput): ImportFormat | null {
