@@ -129,6 +129,26 @@ function ImportReport({ state }: { state: ImportState }) {
   );
 }
 
+/** The columns the report and its counts share: rejected or skipped, and the column at fault. */
+function kindAndColumn(t: ReturnType<typeof useI18n>['t']) {
+  return [
+    {
+      title: t('imports.kind'),
+      dataIndex: 'kind',
+      width: 90,
+      render: (k: string) => (
+        <Tag color={k === 'rejected' ? 'red' : 'default'}>{t(`imports.kind.${k}` as MessageKey)}</Tag>
+      ),
+    },
+    {
+      title: t('imports.column'),
+      dataIndex: 'column',
+      width: 160,
+      render: (c: string | null) => c ?? '—',
+    },
+  ];
+}
+
 /** How many lines each reason cost, largest first: what to fix first in the next export. */
 function ReasonCounts({ reasons }: { reasons: ReasonCount[] }) {
   const { t, lang } = useI18n();
@@ -141,20 +161,7 @@ function ReasonCounts({ reasons }: { reasons: ReasonCount[] }) {
         pagination={false}
         data-testid="import-reasons"
         columns={[
-          {
-            title: t('imports.kind'),
-            dataIndex: 'kind',
-            width: 90,
-            render: (k: string) => (
-              <Tag color={k === 'rejected' ? 'red' : 'default'}>{t(`imports.kind.${k}` as MessageKey)}</Tag>
-            ),
-          },
-          {
-            title: t('imports.column'),
-            dataIndex: 'column',
-            width: 160,
-            render: (c: string | null) => c ?? '—',
-          },
+          ...kindAndColumn(t),
           { title: t('imports.lines'), dataIndex: 'count', width: 90, align: 'right' },
           {
             title: t('imports.example'),
@@ -203,20 +210,7 @@ function Problems({ importId }: { importId: number }) {
         locale={{ emptyText: t('imports.noProblems') }}
         columns={[
           { title: t('imports.line'), dataIndex: 'line', width: 80 },
-          {
-            title: t('imports.kind'),
-            dataIndex: 'kind',
-            width: 90,
-            render: (k: string) => (
-              <Tag color={k === 'rejected' ? 'red' : 'default'}>{t(`imports.kind.${k}` as MessageKey)}</Tag>
-            ),
-          },
-          {
-            title: t('imports.column'),
-            dataIndex: 'column',
-            width: 160,
-            render: (c: string | null) => c ?? '—',
-          },
+          ...kindAndColumn(t),
           {
             title: t('imports.problemReason'),
             key: 'reason',
