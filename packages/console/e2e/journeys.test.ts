@@ -296,6 +296,23 @@ describe.skipIf(disabled)('console journeys on the demo brand', () => {
     await page.getByRole('button', { name: 'English' }).click();
     await problems.getByText('No buyer to attach the order to', { exact: false }).first().waitFor();
     expect(await problems.getByText('没有可关联订单的买家', { exact: false }).count()).toBe(0);
+    await page.getByRole('button', { name: '中文' }).click();
+    // An item file whose orders are not imported yet: the summary says its items wait for them.
+    const items = [
+      '订单编号,标题,价格,购买数量,商家编码,订单状态',
+      '="4100000000000000001",精华液,99.00,1,S1,交易成功',
+    ];
+    await page.locator('input[type=file]').setInputFiles({
+      name: 'ExportOrderDetailList.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(`${items.join('\r\n')}\r\n`),
+    });
+    await page.getByRole('button', { name: '开始导入' }).click();
+    await page.getByTestId('import-summary').getByText('taobao_order_items').waitFor();
+    await page
+      .getByTestId('import-summary')
+      .getByText('已关联到 0 个订单；1 个订单的明细等订单报表导入后再关联')
+      .waitFor();
     await page.context().close();
   });
 

@@ -122,6 +122,9 @@ export type ImportState = {
     customers_before?: number;
     customers_after?: number;
     merges?: number;
+    /** Item files: orders whose items were attached, and those whose order is not imported yet. */
+    order_items_attached?: number;
+    order_items_waiting?: number;
     /** Largest first; imports made before reasons had codes have none. */
     reasons?: ReasonCount[];
   };

@@ -229,6 +229,8 @@ const zh = {
   'imports.orders': '订单',
   'imports.customers': '客户数（前 → 后）',
   'imports.merges': '合并',
+  'imports.orderItems': '商品明细',
+  'imports.orderItemsValue': '已关联到 {attached} 个订单；{waiting} 个订单的明细等订单报表导入后再关联',
   'imports.problems': '错误报告',
   'imports.byReason': '按原因汇总',
   'imports.lines': '行数',
@@ -713,6 +715,9 @@ const en: Record<MessageKey, string> = {
   'imports.orders': 'Orders',
   'imports.customers': 'Customers (before → after)',
   'imports.merges': 'Merges',
+  'imports.orderItems': 'Order items',
+  'imports.orderItemsValue':
+    'attached to {attached} orders; the items of {waiting} orders wait for their order report to be imported',
   'imports.problems': 'Error report',
   'imports.byReason': 'By reason',
   'imports.lines': 'Lines',

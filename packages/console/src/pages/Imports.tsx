@@ -120,6 +120,14 @@ function ImportReport({ state }: { state: ImportState }) {
               {s.customers_before ?? 0} → {s.customers_after ?? 0}
             </Descriptions.Item>
             <Descriptions.Item label={t('imports.merges')}>{s.merges ?? 0}</Descriptions.Item>
+            {(s.order_items_attached !== undefined || s.order_items_waiting !== undefined) && (
+              <Descriptions.Item label={t('imports.orderItems')} span={4}>
+                {t('imports.orderItemsValue', {
+                  attached: s.order_items_attached ?? 0,
+                  waiting: s.order_items_waiting ?? 0,
+                })}
+              </Descriptions.Item>
+            )}
           </Descriptions>
           {(s.reasons?.length ?? 0) > 0 && <ReasonCounts reasons={s.reasons ?? []} />}
           <Problems importId={state.id} />
