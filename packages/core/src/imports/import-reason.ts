@@ -5,6 +5,9 @@
  */
 export type Reason = { readonly code: string; readonly en: string; readonly zh: string };
 
+/** The words of a reason without its code: a part that a reason is built from. */
+export type Words = Omit<Reason, 'code'>;
+
 export function reason(code: string, en: string, zh: string): Reason {
   return { code, en, zh };
 }

@@ -1,6 +1,6 @@
 import type { IdentityInput } from '../../identities/identity.schema.ts';
 import { normaliseIdentity } from '../../identities/normalise-identity.ts';
-import { becauseOfLine, type Reason, reason } from '../import-reason.ts';
+import { becauseOfLine, type Reason, reason, type Words } from '../import-reason.ts';
 import type { CsvCells } from '../read-csv.ts';
 import type { MapOutcome, MapperContext, RowMapper } from './import-format.ts';
 import {
@@ -218,13 +218,13 @@ function itemOf(cells: CsvCells): { ok: true; item: OrderItem | null } | Fault {
   };
 }
 
-const NO_BUYER_ID = {
+const NO_BUYER_ID: Words = {
   en: 'Douyin order exports carry no buyer id (达人ID is the creator who promoted the product, not the buyer)',
   zh: '抖店订单导出不含买家编号（达人ID 是推广商品的达人，不是买家）',
 };
 
 /** Why there is no buyer to attach the order to: `cause` (English, Chinese), then the missing id. */
-function noBuyer(cause: { en: string; zh: string }): Reason {
+function noBuyer(cause: Words): Reason {
   return reason(
     'no_buyer',
     `No buyer to attach the order to: ${cause.en}, and ${NO_BUYER_ID.en}.`,
@@ -245,7 +245,7 @@ function buyerOf(rows: readonly Row[]): { ok: true; identities: IdentityInput[] 
       reason: noBuyer({ en: 'the file has no 收件人手机号 column', zh: '文件中没有收件人手机号列' }),
     };
   }
-  let problem: { en: string; zh: string } | null = null;
+  let problem: Words | null = null;
   for (const row of rows) {
     const value = column(row.cells, PHONE).value;
     if (value === null) {

@@ -1,5 +1,5 @@
 import type { IdentityInput } from '../../identities/identity.schema.ts';
-import { type Reason, reason } from '../import-reason.ts';
+import { type Reason, reason, type Words } from '../import-reason.ts';
 import type { CsvCells } from '../read-csv.ts';
 import type { MapOutcome, MapperContext, RowMapper, SourceRow } from './import-format.ts';
 import {
@@ -131,7 +131,7 @@ function buyerOf(cells: CsvCells): { ok: true; identities: IdentityInput[] } | F
     // A masked 用户购买手机号 is the buyer's, shown beside the receiver's number.
     return { ok: true, identities: buyerPhone === null ? [receiverPhone!] : [receiverPhone!, buyerPhone] };
   }
-  const problems: { en: string; zh: string }[] = [];
+  const problems: Words[] = [];
   for (const [name, value] of [
     [BUYER_PHONE[0]!, buyer],
     [RECEIVER_PHONE[0]!, receiver],
