@@ -313,6 +313,40 @@ describe.skipIf(disabled)('console journeys on the demo brand', () => {
       .getByTestId('import-summary')
       .getByText('已关联到 0 个订单；1 个订单的明细等订单报表导入后再关联')
       .waitFor();
+    // Its order arrives: the waiting items are attached to it.
+    const upload = async (name: string, lines: string[], format: string) => {
+      await page.locator('input[type=file]').setInputFiles({
+        name,
+        mimeType: 'text/csv',
+        buffer: Buffer.from(`${lines.join('\r\n')}\r\n`),
+      });
+      await page.getByRole('button', { name: '开始导入' }).click();
+      await page.getByTestId('import-summary').getByText(format).waitFor();
+    };
+    await upload(
+      'ExportOrderList.csv',
+      [
+        '订单编号,买家会员名,买家实际支付金额,订单状态,订单付款时间,店铺名称',
+        '="4100000000000000001",明细测试买家,99.00,交易成功,2024-10-04 11:42:00,小鹿天猫旗舰店',
+      ],
+      'taobao_orders',
+    );
+    await page
+      .getByTestId('import-summary')
+      .getByText('已关联到 1 个订单；0 个订单', { exact: false })
+      .waitFor();
+    // A later item file that lists other items for it changes nothing and says why, in Chinese.
+    await upload(
+      'ExportOrderDetailList.csv',
+      [items[0]!, items[1]!.replace(',1,S1,', ',2,S1,')],
+      'taobao_order_items',
+    );
+    await page
+      .getByTestId('order-items-problem')
+      .getByText('订单 4100000000000000001 的明细未关联：该订单的商品明细之前已导入，且与本文件不同', {
+        exact: false,
+      })
+      .waitFor();
     await page.context().close();
   });
 

@@ -125,6 +125,8 @@ export type ImportState = {
     /** Item files: orders whose items were attached, and those whose order is not imported yet. */
     order_items_attached?: number;
     order_items_waiting?: number;
+    /** Orders whose items were not attached (first 50); the Chinese is absent in older imports. */
+    order_items_problems?: { order_id: string; code?: string; reason: string; reason_zh?: string }[];
     /** Largest first; imports made before reasons had codes have none. */
     reasons?: ReasonCount[];
   };

@@ -231,6 +231,7 @@ const zh = {
   'imports.merges': '合并',
   'imports.orderItems': '商品明细',
   'imports.orderItemsValue': '已关联到 {attached} 个订单；{waiting} 个订单的明细等订单报表导入后再关联',
+  'imports.orderItemsProblem': '订单 {order} 的明细未关联：{reason}',
   'imports.problems': '错误报告',
   'imports.byReason': '按原因汇总',
   'imports.lines': '行数',
@@ -718,6 +719,7 @@ const en: Record<MessageKey, string> = {
   'imports.orderItems': 'Order items',
   'imports.orderItemsValue':
     'attached to {attached} orders; the items of {waiting} orders wait for their order report to be imported',
+  'imports.orderItemsProblem': 'The items of order {order} were not attached: {reason}',
   'imports.problems': 'Error report',
   'imports.byReason': 'By reason',
   'imports.lines': 'Lines',

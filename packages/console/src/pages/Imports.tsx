@@ -126,6 +126,14 @@ function ImportReport({ state }: { state: ImportState }) {
                   attached: s.order_items_attached ?? 0,
                   waiting: s.order_items_waiting ?? 0,
                 })}
+                {s.order_items_problems?.map((p) => (
+                  <div key={p.order_id} data-testid="order-items-problem">
+                    {t('imports.orderItemsProblem', {
+                      order: p.order_id,
+                      reason: (lang === 'zh' && p.reason_zh) || p.reason,
+                    })}
+                  </div>
+                ))}
               </Descriptions.Item>
             )}
           </Descriptions>

@@ -181,8 +181,11 @@ export type ImportSummary = {
   /** Item files: orders whose items were attached now, and those still waiting for their order. */
   order_items_attached?: number;
   order_items_waiting?: number;
-  /** Orders whose items could not be attached (a conflict with items imported before), first 50. */
-  order_items_problems?: { order_id: string; reason: string }[];
+  /**
+   * Orders whose items could not be attached (a conflict with items imported before), first 50:
+   * why in English, its code and Chinese words (neither in imports made before they were kept).
+   */
+  order_items_problems?: { order_id: string; reason: string; code?: string; reason_zh?: string }[];
   customers_before?: number;
   customers_after?: number;
   merges?: number;

@@ -1,6 +1,11 @@
 import type { IdentityInput, IdentityKind, NormalisedIdentity } from './identity.schema.ts';
 
-export type NormaliseResult = { ok: true; identity: NormalisedIdentity } | { ok: false; reason: string };
+/** Why a value is no identity: nothing left after trimming, not the kind's form, or an id with spaces in it. */
+export type NormaliseProblem = 'empty' | 'malformed' | 'whitespace';
+
+export type NormaliseResult =
+  | { ok: true; identity: NormalisedIdentity }
+  | { ok: false; problem: NormaliseProblem; reason: string };
 
 // Mainland mobile numbers: 11 digits starting 13–19, with an optional +86/0086/86 prefix.
 const MOBILE = /^1[3-9]\d{9}$/;
@@ -14,12 +19,14 @@ export function normaliseIdentity(input: IdentityInput): NormaliseResult {
   const scope = input.scope?.trim() ?? '';
   const raw = input.value.normalize('NFKC').trim();
   if (raw === '') {
-    return { ok: false, reason: 'value is empty' };
+    return { ok: false, problem: 'empty', reason: 'value is empty' };
   }
   const matchable = !(raw.includes('*') || raw.startsWith('##') || raw.startsWith('$$'));
   const value = matchable ? canonical(input.kind, raw) : raw;
   if (value === null) {
-    return { ok: false, reason: `not a valid ${input.kind}` };
+    return input.kind === 'phone' || input.kind === 'email'
+      ? { ok: false, problem: 'malformed', reason: `not a valid ${input.kind}` }
+      : { ok: false, problem: 'whitespace', reason: `a ${input.kind} has no spaces in it` };
   }
   return { ok: true, identity: { kind: input.kind, scope, value, matchable } };
 }

@@ -4,11 +4,12 @@ import { type EventOutcome, ingestEvents } from '../events/ingest-events.ts';
 import { IDENTITY_KINDS, type IdentityInput, type IdentityKind } from '../identities/identity.schema.ts';
 import { decrypt } from '../shared/crypto.ts';
 import type { Workspace } from '../workspaces/workspace.ts';
+import { type Reason, reason } from './import-reason.ts';
 import { deletePendingItems, findAttachableItems } from './imports.queries.ts';
 
 const BATCH = 500;
 
-export type AttachResult = { attached: number; problems: { orderId: string; reason: string }[] };
+export type AttachResult = { attached: number; problems: { orderId: string; reason: Reason }[] };
 
 /**
  * Sends the waiting items (pending_order_items) of every order whose order.paid is now stored as
@@ -54,15 +55,22 @@ export async function attachOrderItems(db: Db, workspace: Workspace, source: str
   }
 }
 
-function problemOf(outcome: EventOutcome): string | null {
+function problemOf(outcome: EventOutcome): Reason | null {
   switch (outcome.status) {
     case 'stored':
     case 'duplicate':
       return null;
     case 'conflict':
-      return `the order's items were imported before and differ from this file's; nothing changed (${outcome.message})`;
-    case 'rejected':
-      return outcome.errors.map((e) => `${e.path} ${e.message}`).join('; ');
+      return reason(
+        'items_differ',
+        `the order's items were imported before and differ from this file's; nothing changed (${outcome.message})`,
+        `该订单的商品明细之前已导入，且与本文件不同；未做任何改动（${outcome.message}）`,
+      );
+    case 'rejected': {
+      // The event's own validation speaks English (it is the API's); the path names the field.
+      const details = outcome.errors.map((e) => `${e.path} ${e.message}`).join('; ');
+      return reason('items_rejected', details, `商品明细未通过校验：${details}`);
+    }
   }
 }
 

@@ -374,7 +374,8 @@ class ImportRun {
       this.summary.order_items_waiting = (this.summary.order_items_waiting ?? 0) + waiting;
       const kept = this.summary.order_items_problems ?? [];
       for (const problem of problems.slice(0, Math.max(0, MAX_ITEM_PROBLEMS - kept.length))) {
-        kept.push({ order_id: problem.orderId, reason: problem.reason });
+        const { code, en, zh } = problem.reason;
+        kept.push({ order_id: problem.orderId, code, reason: en, reason_zh: zh });
       }
       if (problems.length > 0) {
         this.summary.order_items_problems = kept;

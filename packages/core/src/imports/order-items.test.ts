@@ -284,7 +284,12 @@ describe('Taobao item file (ExportOrderDetailList)', () => {
     );
     const result = await run(ws, 'ExportOrderDetailList2.csv', changed);
     expect(result.summary.order_items_problems).toEqual([
-      { order_id: '3100000000000000002', reason: expect.stringContaining('differ from this file') },
+      {
+        order_id: '3100000000000000002',
+        code: 'items_differ',
+        reason: expect.stringContaining('differ from this file'),
+        reason_zh: expect.stringContaining('与本文件不同'),
+      },
     ]);
     expect((await ordersOf(ws))[1]!.items).toEqual([WASH]);
   });

@@ -421,8 +421,8 @@ describe('generic identity links', () => {
         column: 'UnionID',
         reason: {
           code: 'invalid_identity',
-          en: '"o6 bad" is not a valid wechat_unionid: not a valid wechat_unionid',
-          zh: expect.stringContaining('“o6 bad”'),
+          en: '"o6 bad" is not a valid wechat_unionid: a wechat_unionid has no spaces in it',
+          zh: '“o6 bad”不是有效的 wechat_unionid：平台 ID 中不能有空格',
         },
       },
     ]);

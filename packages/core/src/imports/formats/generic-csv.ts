@@ -1,6 +1,6 @@
 import { type EventInput, SHOPS, type Shop } from '../../events/event.schema.ts';
 import type { IdentityInput, IdentityKind } from '../../identities/identity.schema.ts';
-import { normaliseIdentity } from '../../identities/normalise-identity.ts';
+import { type NormaliseProblem, normaliseIdentity } from '../../identities/normalise-identity.ts';
 import { normalizeHeaderName } from '../header-row.ts';
 import { becauseOfLine, type Reason, reason } from '../import-reason.ts';
 import type { CsvCells } from '../read-csv.ts';
@@ -98,13 +98,19 @@ function identityOf(
           reason: reason(
             'invalid_identity',
             `"${value.slice(0, 40)}" is not a valid ${kind}: ${normalised.reason}`,
-            `“${value.slice(0, 40)}”不是有效的 ${kind}`,
+            `“${value.slice(0, 40)}”不是有效的 ${kind}：${PROBLEM_ZH[normalised.problem]}`,
           ),
         };
   }
   const kept = normalised.identity.matchable ? normalised.identity.value : value;
   return { ok: true, value: { kind, value: kept, ...(scope === undefined ? {} : { scope }) } };
 }
+
+const PROBLEM_ZH: Record<NormaliseProblem, string> = {
+  empty: '去掉空白后为空',
+  malformed: '格式不对',
+  whitespace: '平台 ID 中不能有空格',
+};
 
 function noIdentity(mapped: readonly IdentityColumn[]): Reason {
   const names = mapped.map((m) => m.column);
