@@ -1,15 +1,16 @@
 import type { Db } from '../db/create-db.ts';
 import { applyTagRules } from '../segments/apply-tag-rules.ts';
 import type { Workspace } from '../workspaces/workspace.ts';
-import { lockWorkspace } from '../workspaces/workspace-locks.queries.ts';
+import { lockForRescoring, lockWorkspace } from '../workspaces/workspace-locks.queries.ts';
 import { avoidJit } from './aggregates.queries.ts';
 import { fitLifetimeModels } from './fit-lifetime-models.ts';
 import { runUpkeep } from './maintain-aggregates.ts';
 import { rebuildAggregates } from './rebuild-aggregates.ts';
 import {
   analyzeScores,
-  findCutoffs,
   findLifetimeFactors,
+  findSignalCutoffs,
+  findValueCutoffs,
   lifetimeSample,
   writeAllScores,
 } from './scores.queries.ts';
@@ -80,25 +81,46 @@ export async function rescoreWorkspace(
     }
     // Customers a stopped process left queued get their aggregates before the cut-offs read them.
     await runUpkeep(db, workspace, now);
-    // The lifetime models first: the consumption value ranks expected lifetime value too.
-    await step(0, 'lifetime');
-    const lifetime = fitLifetimeModels(await lifetimeSample(db, ws, clock, LIFETIME_SAMPLE));
-    const factors = await findLifetimeFactors(db, ws, clock, lifetime, null);
-    await step(0.1, 'cutoffs');
-    const cutoffs = { ...(await findCutoffs(db, ws, clock, factors)), lifetime };
+    // What needs no lifetime models is found on one connection while the models are fitted and
+    // valued on another: on a server the two share its cores, as DuckDB's threads do.
+    await step(0, 'cutoffs');
+    const [signalCutoffs, { factors, v }] = await Promise.all([
+      findSignalCutoffs(db, ws, clock),
+      (async () => {
+        const lifetime = fitLifetimeModels(await lifetimeSample(db, ws, clock, LIFETIME_SAMPLE));
+        const factors = await findLifetimeFactors(db, ws, clock, lifetime, null);
+        return { factors, v: factors && (await findValueCutoffs(db, ws, clock, factors)) };
+      })(),
+    ]);
     await step(0.35, 'scores');
-    const { scored, written } = await db.transaction().execute(async (trx) => {
+    // The scores and the activity tags are written at once, on two connections (PGlite takes
+    // them in turn), each in a transaction of its own that ingestion waits for; the rule tags
+    // follow, since their filters may read both. A part that fails leaves what the other wrote:
+    // derived state either way, which the next run brings in line.
+    const run = {
+      runId,
+      modelVersion: model.version,
+      model: model.config,
+      cutoffs: { ...signalCutoffs, ...(v ? { v } : {}) },
+      factors,
+    };
+    const [{ scored, written, cutoffs }] = await Promise.all([
+      db.transaction().execute(async (trx) => {
+        await lockForRescoring(trx, ws, 'scores');
+        // Compiling the scores' statement (its estimates reach PostgreSQL's JIT thresholds) took
+        // 1.5 s of a 100,000-customer run, more than running it.
+        await avoidJit(trx);
+        return writeAllScores(trx, ws, run, clock);
+      }),
+      db.transaction().execute(async (trx) => {
+        await lockForRescoring(trx, ws, 'tags');
+        await refreshDerivedTags(trx, ws, model.config, { ...clock, modelVersion: model.version }, null, {
+          channels: false,
+        });
+      }),
+    ]);
+    await db.transaction().execute(async (trx) => {
       await lockWorkspace(trx, ws);
-      // Compiling the scores' statement (its estimates reach PostgreSQL's JIT thresholds) took
-      // 1.5 s of a 100,000-customer run, more than running it.
-      await avoidJit(trx);
-      const run = { runId, modelVersion: model.version, model: model.config, cutoffs, factors };
-      const { scored, written, total } = await writeAllScores(trx, ws, run, clock);
-      cutoffs.total = total;
-      await refreshDerivedTags(trx, ws, model.config, { ...clock, modelVersion: model.version }, null, {
-        channels: false,
-      });
-      // Rule tags last: their filters may read the scores and derived tags just written.
       await applyTagRules(trx, workspace, null, now);
       await updateRun(trx, ws, runId, {
         status: 'done',
@@ -107,7 +129,6 @@ export async function rescoreWorkspace(
         cutoffs,
         customers: scored,
       });
-      return { scored, written };
     });
     // When a tenth of the rows changed, as PostgreSQL's autovacuum would (PGlite has none); a
     // run that moved few people leaves the statistics as good as they were.

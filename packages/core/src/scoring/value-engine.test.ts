@@ -10,6 +10,7 @@ import { ingestEvents } from '../events/ingest-events.ts';
 import { paid, phone } from '../testing/events.ts';
 import { createTestDb, createTestWorkspace } from '../testing/test-db.ts';
 import type { Workspace } from '../workspaces/workspace.ts';
+import { lockWorkspaceIngest } from '../workspaces/workspace-locks.queries.ts';
 import { getCustomerScores } from './get-customer-scores.ts';
 import { listRankings } from './list-rankings.ts';
 import { rebuildAggregates } from './rebuild-aggregates.ts';
@@ -189,6 +190,88 @@ test('a rescoring later on moves the activity tags time has changed, and leaves 
     before.find((t) => t.tag === 'shop:tmall'),
   ]);
 });
+
+test('events that arrive while a rescoring writes are neither lost nor overwritten by it', async () => {
+  const ws = await createTestWorkspace(h, 'rescore-meanwhile');
+  const TALKER = '13900000010';
+  await ingest(ws, [
+    paid('tmall', 'T2', day(3), 9_900, [phone(TALKER)]),
+    ...Array.from({ length: 40 }, (_, n) =>
+      paid('tmall', `C${n}`, day(n), 1_000 + n, [phone(`1380000${`${n}`.padStart(4, '0')}`)]),
+    ),
+    ...Array.from({ length: 6 }, (_, d) => message(TALKER, d)),
+  ]);
+  await rescoreWorkspace(h.db, ws, { actor: 'test', now: NOW });
+  expect(await tagsOf(ws, '139****0010')).toEqual(['activity:active', 'shop:tmall']);
+  const before = (await scoresByPhone(ws)).get('139****0010')!;
+  // Twenty more days of messages, sent while runs find their cut-offs and write: whichever comes
+  // first, the talker ends very active, with the interaction the new messages give.
+  const more = Array.from({ length: 20 }, (_, d) => message(TALKER, d + 6));
+  const [run] = await Promise.all([
+    rescoreWorkspace(h.db, ws, { actor: 'test', now: NOW }),
+    (async () => {
+      for (let i = 0; i < more.length; i += 5) {
+        await ingest(ws, more.slice(i, i + 5));
+      }
+    })(),
+    rescoreWorkspace(h.db, ws, { actor: 'test', now: NOW }),
+  ]);
+  expect(run.customers).toBe(41);
+  expect(await tagsOf(ws, '139****0010')).toEqual(['activity:very_active', 'shop:tmall']);
+  const after = (await scoresByPhone(ws)).get('139****0010')!;
+  expect(Number(after.interaction)).toBeGreaterThan(Number(before.interaction));
+  const { rows } = await sql<{ status: string }>`
+    select status from scoring_runs where workspace_id = ${ws.id}`.execute(h.db);
+  expect(rows.map((r) => r.status)).toEqual(['done', 'done', 'done']);
+});
+
+// PGlite runs one transaction at a time, so only a server can show the parts waiting together.
+test.runIf(process.env.DATABASE_URL)(
+  "a rescoring's scores and tags wait together for a batch being stored; an event sent meanwhile waits for them",
+  async () => {
+    const ws = await createTestWorkspace(h, 'rescore-waits');
+    const TALKER = '13900000011';
+    await ingest(ws, [
+      paid('tmall', 'T3', day(3), 9_900, [phone(TALKER)]),
+      ...Array.from({ length: 6 }, (_, d) => message(TALKER, d)),
+    ]);
+    await rescoreWorkspace(h.db, ws, { actor: 'test', now: NOW });
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let locked = () => {};
+    const isLocked = new Promise<void>((resolve) => {
+      locked = resolve;
+    });
+    const storing = h.db.transaction().execute(async (trx) => {
+      await lockWorkspaceIngest(trx, ws.id);
+      locked();
+      await held;
+    });
+    await isLocked;
+    const waitingLocks = async (n: number) => {
+      for (;;) {
+        const { rows } = await sql<{ n: number }>`
+          select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted`.execute(h.db);
+        if (rows[0]!.n >= n) {
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    };
+    const run = rescoreWorkspace(h.db, ws, { actor: 'test', now: NOW });
+    await waitingLocks(2);
+    const sent = ingest(
+      ws,
+      Array.from({ length: 12 }, (_, d) => message(TALKER, d + 6)),
+    );
+    await waitingLocks(3);
+    release();
+    await Promise.all([storing, run, sent]);
+    expect(await tagsOf(ws, '139****0011')).toEqual(['activity:very_active', 'shop:tmall']);
+  },
+);
 
 describe('explanations, rankings and weights', () => {
   let ws: Workspace;

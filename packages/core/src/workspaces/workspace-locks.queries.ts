@@ -9,6 +9,8 @@ import type { Db } from '../db/create-db.ts';
  */
 const INGEST = 0x4a7c;
 const UPKEEP = 0x4a7d;
+/** One per part of a full rescoring that runs beside the others (lockForRescoring). */
+const RESCORING_PARTS = { scores: 0x4a7e, tags: 0x4a7f } as const;
 
 /**
  * Serialises ingestion within a workspace: matching reads identities and then writes them,
@@ -30,4 +32,20 @@ export async function lockWorkspaceUpkeep(db: Db, workspaceId: number): Promise<
 export async function lockWorkspace(db: Db, workspaceId: number): Promise<void> {
   await lockWorkspaceIngest(db, workspaceId);
   await lockWorkspaceUpkeep(db, workspaceId);
+}
+
+/**
+ * What a part of a full rescoring holds: both locks shared, so that the parts of one run (its
+ * scores and its derived tags, written at once on two connections) hold them together while
+ * nothing stores or refreshes; and the part's own lock, so that two runs never write the same
+ * rows at once. Always in this order, like lockWorkspace, so no two holders wait on each other.
+ */
+export async function lockForRescoring(
+  db: Db,
+  workspaceId: number,
+  part: keyof typeof RESCORING_PARTS,
+): Promise<void> {
+  await sql`select pg_advisory_xact_lock_shared(${INGEST}::int, ${workspaceId}::int)`.execute(db);
+  await sql`select pg_advisory_xact_lock_shared(${UPKEEP}::int, ${workspaceId}::int)`.execute(db);
+  await sql`select pg_advisory_xact_lock(${RESCORING_PARTS[part]}::int, ${workspaceId}::int)`.execute(db);
 }
