@@ -10,7 +10,6 @@ import {
   analyzeScores,
   findLifetimeFactors,
   findSignalCutoffs,
-  findValueCutoffs,
   lifetimeSample,
   writeAllScores,
 } from './scores.queries.ts';
@@ -81,15 +80,14 @@ export async function rescoreWorkspace(
     }
     // Customers a stopped process left queued get their aggregates before the cut-offs read them.
     await runUpkeep(db, workspace, now);
-    // What needs no lifetime models is found on one connection while the models are fitted and
-    // valued on another: on a server the two share its cores, as DuckDB's threads do.
+    // What needs no lifetime models is found on one connection while the models are fitted on
+    // another: on a server the two share its cores, as DuckDB's threads do.
     await step(0, 'cutoffs');
-    const [signalCutoffs, { factors, v }] = await Promise.all([
+    const [cutoffs, factors] = await Promise.all([
       findSignalCutoffs(db, ws, clock),
       (async () => {
         const lifetime = fitLifetimeModels(await lifetimeSample(db, ws, clock, LIFETIME_SAMPLE));
-        const factors = await findLifetimeFactors(db, ws, clock, lifetime, null);
-        return { factors, v: factors && (await findValueCutoffs(db, ws, clock, factors)) };
+        return findLifetimeFactors(db, ws, clock, lifetime, null);
       })(),
     ]);
     await step(0.35, 'scores');
@@ -97,14 +95,8 @@ export async function rescoreWorkspace(
     // them in turn), each in a transaction of its own that ingestion waits for; the rule tags
     // follow, since their filters may read both. A part that fails leaves what the other wrote:
     // derived state either way, which the next run brings in line.
-    const run = {
-      runId,
-      modelVersion: model.version,
-      model: model.config,
-      cutoffs: { ...signalCutoffs, ...(v ? { v } : {}) },
-      factors,
-    };
-    const [{ scored, written, cutoffs }] = await Promise.all([
+    const run = { runId, modelVersion: model.version, model: model.config, cutoffs, factors };
+    const [{ scored, written, cutoffs: found }] = await Promise.all([
       db.transaction().execute(async (trx) => {
         await lockForRescoring(trx, ws, 'scores');
         // Compiling the scores' statement (its estimates reach PostgreSQL's JIT thresholds) took
@@ -126,7 +118,7 @@ export async function rescoreWorkspace(
         status: 'done',
         progress: 1,
         step: 'done',
-        cutoffs,
+        cutoffs: found,
         customers: scored,
       });
     });

@@ -7,10 +7,10 @@ import { CLASSIC_RFM_GROUPS } from './rfm-groups.ts';
 import { CONTENT_TERMS, INTERACTION_TERMS, LOG_SCALE, SOCIAL_TERMS } from './value-signals.ts';
 
 /**
- * Scores as set-based SQL over customer_stats: two statements find the cut-offs of a workspace (V's,
- * which need the lifetime models, apart), one scores every customer against them — finding the
- * cut-offs that rank its own results (consumption, the bands) on the way — or a few customers
- * against the last run's. The rules:
+ * Scores as set-based SQL over customer_stats: one statement finds the cut-offs of a workspace that
+ * need no lifetime models, one scores every customer against them — finding the cut-offs that rank
+ * its own results (V, consumption, the bands) on the way — or a few customers against the last
+ * run's. The rules:
  *
  * - R, F, M (buyers only) are 1 + the number of quintile cut-offs strictly below the customer's
  *   value — which is exactly rfm-scores.ts's `1 + floor(5 × worse / n)`: the k-th quintile
@@ -168,19 +168,22 @@ function negated(cutoffs: readonly number[]) {
   return sql`${cutoffs.map((c) => -c).reverse()}::float8[]`;
 }
 
-function rfmOf(c: Pick<Cutoffs, 'r' | 'f' | 'm' | 'v'>) {
-  const v = c.v
-    ? sql`case when clv is not null then 1 + strictly_below(clv, ${negated(c.v)}) else 0 end`
-    : sql`0`;
+function rfmOf(c: Pick<Cutoffs, 'r' | 'f' | 'm'>) {
   return sql`
     case when orders > 0 then 1 + strictly_below(last_day, ${negated(c.r)}) else 0 end as r,
     case when orders > 0 then 1 + strictly_below(order_days, ${negated(c.f)}) else 0 end as f,
-    case when orders > 0 then 1 + strictly_below(net_fen, ${negated(c.m)}) else 0 end as m,
-    ${v} as v`;
+    case when orders > 0 then 1 + strictly_below(net_fen, ${negated(c.m)}) else 0 end as m`;
 }
 
-/** The cut-offs a full run finds before it scores; consumption's and the groups' come with the scores. */
-export type SignalCutoffs = Pick<Cutoffs, 'r' | 'f' | 'm' | 'v' | 'interaction' | 'content' | 'social'>;
+/** V: the lifetime value's quintile among buyers, against cut-offs negated and reversed (none: 0). */
+function valueScore(negatedV: RawBuilder<unknown> | null) {
+  return negatedV
+    ? sql`case when clv is not null then 1 + strictly_below(clv, ${negatedV}) else 0 end`
+    : sql`0`;
+}
+
+/** The cut-offs a full run finds before it scores; V's, consumption's and the groups' come with the scores. */
+export type SignalCutoffs = Pick<Cutoffs, 'r' | 'f' | 'm' | 'interaction' | 'content' | 'social'>;
 
 /**
  * The quintiles of R, F and M among buyers and the centiles of interaction, content and social of
@@ -191,8 +194,8 @@ export async function findSignalCutoffs(
   db: Db,
   workspaceId: number,
   clock: ScoringClock,
-): Promise<Omit<SignalCutoffs, 'v'>> {
-  const { rows } = await sql<{ [K in Exclude<keyof SignalCutoffs, 'v'>]: (number | string)[] | null }>`
+): Promise<SignalCutoffs> {
+  const { rows } = await sql<{ [K in keyof SignalCutoffs]: (number | string)[] | null }>`
     select
       percentile_disc(${QUINTILES}::float8[]) within group (order by last_day) filter (where orders > 0) as r,
       percentile_disc(${QUINTILES}::float8[]) within group (order by order_days) filter (where orders > 0) as f,
@@ -210,22 +213,6 @@ export async function findSignalCutoffs(
     content: numbers(first?.content),
     social: numbers(first?.social),
   };
-}
-
-/** The quintiles of expected lifetime value among the buyers of a workspace, valued with `factors`. */
-export async function findValueCutoffs(
-  db: Db,
-  workspaceId: number,
-  clock: ScoringClock,
-  factors: LifetimeFactors,
-): Promise<number[]> {
-  return db.transaction().execute(async (trx) => {
-    await hashTheFactors(trx);
-    const { rows } = await sql<{ v: number[] | null }>`
-      select percentile_disc(${QUINTILES}::float8[]) within group (order by clv) filter (where clv is not null) as v
-      from (${signals(workspaceId, clock, null, factors)}) s`.execute(trx);
-    return numbers(rows[0]?.v);
-  });
 }
 
 /**
@@ -273,14 +260,16 @@ function groupOf(ranks: Ranks) {
   return sql`case when orders = 0 then 'none' ${sql.join(cases, sql` `)} end`;
 }
 
-/** Each customer's signals with their R, F, M and V scores, for the customers `customerIds` selects (null: all). */
+/** The signals of a few customers with their R, F, M and V scores against the last run's cut-offs. */
 function rankedSignals(
   workspaceId: number,
-  run: Pick<FullRun, 'cutoffs' | 'factors'>,
+  run: Pick<ScoreRun, 'cutoffs' | 'factors'>,
   clock: ScoringClock,
-  customerIds: readonly number[] | null,
+  customerIds: readonly number[],
 ) {
-  return sql`select *, ${rfmOf(run.cutoffs)} from (${signals(workspaceId, clock, customerIds, run.factors)}) s`;
+  const { v } = run.cutoffs;
+  return sql`select *, ${rfmOf(run.cutoffs)}, ${valueScore(v ? negated(v) : null)} as v
+    from (${signals(workspaceId, clock, customerIds, run.factors)}) s`;
 }
 
 /**
@@ -378,13 +367,14 @@ export type ScoreRun = {
   factors: LifetimeFactors | null;
 };
 
-/** A full run, before its scores statement has found consumption's cut-offs and the groups' means. */
+/** A full run, before its scores statement has found V's and consumption's cut-offs and the groups' means. */
 export type FullRun = Omit<ScoreRun, 'cutoffs'> & { cutoffs: SignalCutoffs };
 
 /**
  * Scores every customer of a workspace (a full run) and returns the cut-offs found among the new
- * scores in the same statement: consumption's centiles and the buyers' R, F and M sums (consumption
- * ranks R + F + M + V, so they follow the quintiles), and the bands: the top `super_user_share` of
+ * scores in the same statement: V's quintiles (of the lifetime values it computes), consumption's
+ * centiles and the buyers' R, F and M sums (consumption ranks R + F + M + V, so they follow the
+ * quintiles), and the bands: the top `super_user_share` of
  * the workspace by total are super users, the next `second_tier_share` the second-tier core; ties
  * at a boundary are all in.
  *
@@ -402,10 +392,12 @@ export async function writeAllScores(trx: Db, workspaceId: number, run: FullRun,
     buyers: sql.ref('buyers'),
     sums: { r: sql.ref('sum_r'), f: sql.ref('sum_f'), m: sql.ref('sum_m') },
   };
+  const v = valueScore(run.factors ? sql.ref('negated_v') : null);
   await hashTheFactors(trx);
   const { rows } = await sql<{
     scored: number;
     written: number;
+    v: number[] | null;
     consumption: number[] | null;
     buyers: number;
     r: number;
@@ -415,23 +407,30 @@ export async function writeAllScores(trx: Db, workspaceId: number, run: FullRun,
     second_tier: number | null;
   }>`
     with ranked as materialized (
-      select customer_id, orders, r, f, m, v, interaction_raw, content_raw, social_raw
-      from (${rankedSignals(workspaceId, run, clock, null)}) s
+      select customer_id, orders, ${rfmOf(run.cutoffs)}, clv, interaction_raw, content_raw, social_raw
+      from (${signals(workspaceId, clock, null, run.factors)}) s
+    ),
+    q as materialized (
+      select v, array(select -c from unnest(v) as c order by c desc) as negated_v
+      from (
+        select percentile_disc(${QUINTILES}::float8[]) within group (order by clv) filter (where clv is not null) as v
+        from ranked
+      ) t
     ),
     g as materialized (
       select consumption, array(select -c::float8 from unnest(consumption) as c order by c desc) as negated,
         buyers, sum_r, sum_f, sum_m
       from (
-        select percentile_disc(${CENTILES}::float8[]) within group (order by r + f + m + v) as consumption,
+        select percentile_disc(${CENTILES}::float8[]) within group (order by r + f + m + ${v}) as consumption,
           count(*) filter (where orders > 0) as buyers, coalesce(sum(r), 0)::bigint as sum_r,
           coalesce(sum(f), 0)::bigint as sum_f, coalesce(sum(m), 0)::bigint as sum_m
-        from ranked
+        from ranked cross join q
       ) t
     ),
     v as materialized (${scoreValues(
       workspaceId,
       run,
-      sql`select ranked.*, negated, buyers, sum_r, sum_f, sum_m from ranked cross join g`,
+      sql`select ranked.*, ${v} as v, negated, buyers, sum_r, sum_f, sum_m from ranked cross join q cross join g`,
       ranks,
     )}),
     b as materialized (
@@ -465,12 +464,13 @@ export async function writeAllScores(trx: Db, workspaceId: number, run: FullRun,
     )
     select (select count(*) from v)::int as scored,
       ((select count(*) from written) + (select count(*) from gone))::int as written,
-      g.consumption, g.buyers::int as buyers, g.sum_r::int as r, g.sum_f::int as f, g.sum_m::int as m,
+      q.v, g.consumption, g.buyers::int as buyers, g.sum_r::int as r, g.sum_f::int as f, g.sum_m::int as m,
       (select super_user from b), (select second_tier from b)
-    from g`.execute(trx);
+    from g cross join q`.execute(trx);
   const row = rows[0]!;
   const cutoffs: Cutoffs = {
     ...run.cutoffs,
+    ...(run.factors ? { v: numbers(row.v) } : {}),
     consumption: numbers(row.consumption),
     buyers: row.buyers,
     sums: { r: row.r, f: row.f, m: row.m },
