@@ -18,7 +18,7 @@ import {
 } from '@hatchery/core';
 import { Kysely, PGliteDialect, sql } from 'kysely';
 import pg from 'pg';
-import { AS_OF_EPOCH, referenceFile } from './data.ts';
+import { AS_OF_EPOCH, OUT, referenceFile } from './data.ts';
 import { type LoadTimings, loadRawEvents } from './load.ts';
 import { median, mib, quantile, type Timed, timed } from './timing.ts';
 
@@ -64,6 +64,8 @@ export type HatcheryResult = {
 
 type Percentiles = { p50: number; p99: number; mean: number };
 
+/** Whether a kept database was loaded to the end (the last step of a load makes the table). */
+const LOADED = `select to_regclass('bench_loaded') is not null as loaded`;
 const SECRET = Buffer.from('cd'.repeat(32), 'hex');
 const AS_OF = new Date(AS_OF_EPOCH * 1000);
 const options = JSON.parse(process.argv[2] ?? '') as HatcheryOptions;
@@ -191,7 +193,7 @@ async function openPostgres() {
   if (!fresh) {
     const probe = new pg.Client({ connectionString: url.toString() });
     await probe.connect();
-    const loaded = await probe.query(`select to_regclass('bench_loaded') is not null as loaded`);
+    const loaded = await probe.query(LOADED);
     await probe.end();
     if (!options.keep || !loaded.rows[0]?.loaded) {
       await admin.query(`drop database ${dbName} with (force)`);
@@ -220,22 +222,26 @@ async function openPostgres() {
   };
 }
 
-/** Embedded PGlite in a temporary data folder, as HATCHERY_DATA_DIR would be. */
+/**
+ * Embedded PGlite in a data folder, as HATCHERY_DATA_DIR would be: a temporary one, or with --keep
+ * one in out/ that a later --keep run reuses once loaded.
+ */
 async function openPglite() {
-  const dataDir = mkdtempSync(join(tmpdir(), 'hatchery-bench-scoring-'));
-  const INT8 = 20;
-  const INT8_ARRAY = 1016;
-  // The same parsers as createDb's: the bulk copy needs the PGlite instance itself (/dev/blob).
-  const pglite = await PGlite.create(dataDir, {
-    parsers: {
-      [INT8]: (v: string) => Number(v),
-      [INT8_ARRAY]: (v: string) => (v === '{}' ? [] : v.slice(1, -1).split(',').map(Number)),
-    },
-  });
+  const dataDir = options.keep
+    ? join(OUT, `pglite-${options.name}`)
+    : mkdtempSync(join(tmpdir(), 'hatchery-bench-scoring-'));
+  let pglite = await openPgliteFolder(dataDir);
+  const fresh = !(await pglite.query<{ loaded: boolean }>(LOADED)).rows[0]?.loaded;
+  if (fresh && options.keep) {
+    // A kept folder whose load did not finish: start again.
+    await pglite.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    pglite = await openPgliteFolder(dataDir);
+  }
   const kysely: Db = new Kysely({ dialect: new PGliteDialect({ pglite }) });
   return {
     db: kysely,
-    fresh: true,
+    fresh,
     copyRaw: () =>
       pglite.query(
         `copy ref.events (customer_id, ts, kind, amount) from '/dev/blob' with (format csv, header true)`,
@@ -244,9 +250,23 @@ async function openPglite() {
       ),
     close: async () => {
       await kysely.destroy();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!options.keep) {
+        rmSync(dataDir, { recursive: true, force: true });
+      }
     },
   };
+}
+
+function openPgliteFolder(dataDir: string) {
+  const INT8 = 20;
+  const INT8_ARRAY = 1016;
+  // The same parsers as createDb's: the bulk copy needs the PGlite instance itself (/dev/blob).
+  return PGlite.create(dataDir, {
+    parsers: {
+      [INT8]: (v: string) => Number(v),
+      [INT8_ARRAY]: (v: string) => (v === '{}' ? [] : v.slice(1, -1).split(',').map(Number)),
+    },
+  });
 }
 
 /** Every customer's scores and activity tag, in the columns and order duck.ts writes. */

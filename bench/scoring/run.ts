@@ -17,7 +17,7 @@ import type { HatcheryOptions, HatcheryResult } from './hatchery.ts';
  *
  *   npm run bench:scoring                 PostgreSQL at 1M customers / 50M events, PGlite at 100k / 5M
  *   npm run bench:scoring -- --smoke      tiny data, every engine, same checks (CI runs this)
- *   --only postgres,pglite,duckdb --sets big,small --runs N --keep (keep the loaded PostgreSQL database)
+ *   --sets big,small --runs N --incremental N --keep (keep the loaded databases and reuse them next time)
  */
 const { values } = parseArgs({
   options: {
