@@ -49,16 +49,6 @@ export function activityOf(scope: RawBuilder<unknown>, timeZone: string) {
     from counts c left join masks m using (customer_id)`;
 }
 
-/**
- * For the current transaction only: no JIT compilation. A batch's lookups touch a few customers,
- * but some are planned on estimates made for the whole workspace (a pat target's selectivity is a
- * guess), which cross PostgreSQL's JIT threshold at a million customers: compiling them then cost
- * 80 ms an event, where running them costs well under one.
- */
-export async function avoidJit(db: Db) {
-  await sql`set local jit = off`.execute(db);
-}
-
 /** An event of a batch, as the batch stored it. */
 export type BatchEvent = {
   customerId: number;

@@ -5,7 +5,6 @@ import type { Workspace } from '../workspaces/workspace.ts';
 import { lockWorkspaceUpkeep } from '../workspaces/workspace-locks.queries.ts';
 import { findWorkspaceTimeZone } from '../workspaces/workspaces.queries.ts';
 import {
-  avoidJit,
   type BatchEvent,
   customersNamedBy,
   customersOfKeys,
@@ -49,7 +48,6 @@ const ALL_PARTS =
  */
 export async function foldBatch(db: Db, workspace: Workspace, effects: BatchEffects): Promise<boolean> {
   const ws = workspace.id;
-  await avoidJit(db);
   const targetKeys = namedKeys(effects.events, 'pat', 'target');
   const inviteeKeys = namedKeys(effects.events, 'referral', 'invitee');
   const parts = new Map<number, number>();
@@ -132,7 +130,6 @@ export async function upkeepAfterCommit(db: Db, workspace: Workspace, now: Date)
  */
 export async function refreshQueued(db: Db, workspace: Workspace, now: Date) {
   const ws = workspace.id;
-  await avoidJit(db);
   // The zone in force now, read under the upkeep lock rather than taken from the caller's
   // Workspace: a time-zone change takes the lock too, so nothing is folded in a zone no longer
   // in force, and the rebuild that follows the change leaves nothing in the old one.

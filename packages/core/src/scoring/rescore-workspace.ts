@@ -2,7 +2,6 @@ import type { Db } from '../db/create-db.ts';
 import { applyTagRules } from '../segments/apply-tag-rules.ts';
 import type { Workspace } from '../workspaces/workspace.ts';
 import { lockForRescoring, lockWorkspace } from '../workspaces/workspace-locks.queries.ts';
-import { avoidJit } from './aggregates.queries.ts';
 import { fitLifetimeModels } from './fit-lifetime-models.ts';
 import { runUpkeep } from './maintain-aggregates.ts';
 import { rebuildAggregates } from './rebuild-aggregates.ts';
@@ -99,9 +98,6 @@ export async function rescoreWorkspace(
     const [{ scored, written, cutoffs: found }] = await Promise.all([
       db.transaction().execute(async (trx) => {
         await lockForRescoring(trx, ws, 'scores');
-        // Compiling the scores' statement (its estimates reach PostgreSQL's JIT thresholds) took
-        // 1.5 s of a 100,000-customer run, more than running it.
-        await avoidJit(trx);
         return writeAllScores(trx, ws, run, clock);
       }),
       db.transaction().execute(async (trx) => {

@@ -219,7 +219,7 @@ export async function findSignalCutoffs(
  * For statements that join every customer with the lifetime factors: the planner knows nothing of
  * an unnested array, guesses a hash table of it badly skewed and sorts all customers for a merge
  * join instead (external, 100 MB at 1,000,000 customers); hashing the factors is twice as fast.
- * Transaction-local, like avoidJit.
+ * Transaction-local.
  */
 export async function hashTheFactors(db: Db) {
   await sql`set local enable_mergejoin = off`.execute(db);
