@@ -1,9 +1,11 @@
+import { RUN_STEPS } from '@hatchery/core';
 import { expect, test } from 'vitest';
 import { dictionaries, type MessageKey } from './i18n-dictionary.ts';
 import {
   modelProblems,
   type Reason,
   reasonText,
+  runStepName,
   tagName,
   type ValueModelConfig,
   weightsSum,
@@ -74,4 +76,14 @@ test('the settings refuse what the server would: weights off 1, bad shares, thre
   expect(modelProblems({ ...MODEL, activity_days: { very_active: 15, active: 5, occasional: 0 } })).toEqual([
     'settings.activityOrder',
   ]);
+});
+
+test('every step a scoring run reports is worded in both languages', () => {
+  for (const step of RUN_STEPS) {
+    const zh = runStepName(step, 'zh');
+    expect(zh, step).toMatch(/\p{Script=Han}/u);
+    expect(runStepName(step, 'en'), step).not.toBe(step);
+  }
+  expect(runStepName('cutoffs', 'zh')).toBe('计算分位门槛，拟合生命周期模型');
+  expect(runStepName('a-step-from-a-newer-server', 'zh')).toBe('a-step-from-a-newer-server');
 });

@@ -185,6 +185,20 @@ const ACTIVITY: Record<string, { zh: string; en: string }> = {
 };
 export const ACTIVITY_TAGS = Object.keys(ACTIVITY);
 
+/** The steps a scoring run reports (RUN_STEPS in core's rescore-workspace.ts), worded. */
+const RUN_STEP_NAMES: Record<string, { zh: string; en: string }> = {
+  starting: { zh: '准备中', en: 'Starting' },
+  aggregates: { zh: '重建聚合数据', en: 'Rebuilding the aggregates' },
+  cutoffs: { zh: '计算分位门槛，拟合生命周期模型', en: 'Finding the cut-offs, fitting the lifetime models' },
+  scores: { zh: '写入评分与标签', en: 'Writing scores and tags' },
+  done: { zh: '完成', en: 'Done' },
+};
+
+/** A run's step as the operator reads it; a step this console does not know, as it is. */
+export function runStepName(step: string, lang: Lang): string {
+  return RUN_STEP_NAMES[step]?.[lang] ?? step;
+}
+
 /** `activity:silent` → 沉默, `shop:tmall` → 天猫 (via the shop names), anything else as it is. */
 export function tagName(tag: string, lang: Lang, shop: (s: string) => string): string {
   const activity = ACTIVITY[tag];

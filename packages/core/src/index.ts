@@ -41,7 +41,12 @@ export { listRankings } from './scoring/list-rankings.ts';
 export { runUpkeep } from './scoring/maintain-aggregates.ts';
 export type { RankingKind } from './scoring/rankings.queries.ts';
 export { rebuildAggregates } from './scoring/rebuild-aggregates.ts';
-export { type RescoreResult, rescoreWorkspace } from './scoring/rescore-workspace.ts';
+export {
+  type RescoreResult,
+  RUN_STEPS,
+  type RunStep,
+  rescoreWorkspace,
+} from './scoring/rescore-workspace.ts';
 export { saveValueModel } from './scoring/save-value-model.ts';
 export { findLifetimeFactors, type LifetimeFactors } from './scoring/scores.queries.ts';
 export { scoringClock } from './scoring/scoring-clock.ts';

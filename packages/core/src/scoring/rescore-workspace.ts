@@ -18,6 +18,13 @@ import { findCurrentModel, insertRun, updateRun } from './value-models.queries.t
 
 /** Buyers the lifetime models are fitted on (a deterministic sample of the workspace). */
 const LIFETIME_SAMPLE = 20_000;
+/**
+ * The steps a run reports in `scoring_runs.step`, in order: a new run's default, the rebuild of the
+ * aggregates (only when asked for), the cut-offs and lifetime fit, writing scores and tags, the end.
+ */
+export const RUN_STEPS = ['starting', 'aggregates', 'cutoffs', 'scores', 'done'] as const;
+export type RunStep = (typeof RUN_STEPS)[number];
+
 /** The share of a run's progress its rebuild of the aggregates stands for, when it has one. */
 const REBUILD_SHARE = 0.4;
 
@@ -27,7 +34,7 @@ export type RescoreOptions = {
   /** Called once the run is logged, before any work: callers that answer at once need its id. */
   onStart?: (runId: number) => void;
   /** Called as the run moves on: a share of the work done (0–1) and the step's name. */
-  onProgress?: (done: number, step: string) => void;
+  onProgress?: (done: number, step: RunStep) => void;
   /**
    * First rebuild every customer's aggregates from their events (rebuild-aggregates.ts), as its
    * own steps of the run: what a change of the workspace's time zone needs, since business days
@@ -65,7 +72,7 @@ export async function rescoreWorkspace(
   const clock = scoringClock(workspace.timeZone, now);
   // A rebuild takes the first share of the run's progress; the scoring steps share the rest.
   const rebuildShare = options.rebuildAggregates ? REBUILD_SHARE : 0;
-  const step = async (progress: number, name: string) => {
+  const step = async (progress: number, name: RunStep) => {
     const done = rebuildShare + (1 - rebuildShare) * progress;
     await updateRun(db, ws, runId, { progress: done, step: name });
     options.onProgress?.(done, name);

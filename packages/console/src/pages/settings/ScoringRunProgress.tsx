@@ -2,7 +2,7 @@ import { Alert, Progress, Typography } from 'antd';
 import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { api } from '../../api.ts';
 import { useI18n } from '../../i18n.tsx';
-import type { ScoringRun } from '../../scores.ts';
+import { runStepName, type ScoringRun } from '../../scores.ts';
 
 const POLL_MS = 500;
 
@@ -55,7 +55,7 @@ export function ScoringRunProgress({
   onDone: () => void;
   done: ReactNode;
 }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const { run, error, status, percent } = useScoringRun(runId, onDone);
   return (
     <>
@@ -64,7 +64,9 @@ export function ScoringRunProgress({
         status={status === 'failed' ? 'exception' : status === 'done' ? 'success' : 'active'}
       />
       {run && status === 'running' && (
-        <Typography.Text type="secondary">{t('settings.runStep', { step: run.step })}</Typography.Text>
+        <Typography.Text type="secondary">
+          {t('settings.runStep', { step: runStepName(run.step, lang) })}
+        </Typography.Text>
       )}
       {error && <Alert type="error" showIcon title={error} />}
       {status === 'failed' && (
