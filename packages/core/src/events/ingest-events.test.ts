@@ -2,10 +2,10 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { DbHandle } from '../db/create-db.ts';
 import { linked, nick, paid, phone, wecom } from '../testing/events.ts';
+import { advisoryLocksWaiting, holdIngestLock } from '../testing/locks.ts';
 import { snapshotTables } from '../testing/snapshot.ts';
 import { createTestDb, createTestWorkspace } from '../testing/test-db.ts';
 import type { Workspace } from '../workspaces/workspace.ts';
-import { lockWorkspaceIngest } from '../workspaces/workspace-locks.queries.ts';
 import { ingestEvents } from './ingest-events.ts';
 
 let h: DbHandle;
@@ -85,29 +85,11 @@ describe('ingestEvents', () => {
           phone(`1390000${String(i).padStart(4, '0')}`),
         ]),
       );
-      let release = () => {};
-      const held = new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      let locked = () => {};
-      const isLocked = new Promise<void>((resolve) => {
-        locked = resolve;
-      });
-      const holder = h.db.transaction().execute(async (trx) => {
-        await lockWorkspaceIngest(trx, ws.id);
-        locked();
-        await held;
-      });
-      await isLocked;
+      const holder = await holdIngestLock(h.db, ws.id);
       const copies = [ingestEvents(h.db, ws, batch), ingestEvents(h.db, ws, batch)];
-      for (let waiting = 0; waiting < 2; ) {
-        await new Promise((resolve) => setTimeout(resolve, 10));
-        const { rows } = await sql<{ n: number }>`
-          select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted`.execute(h.db);
-        waiting = rows[0]!.n;
-      }
-      release();
-      await holder;
+      await advisoryLocksWaiting(h.db, 2);
+      holder.release();
+      await holder.done;
       const [a, b] = await Promise.all(copies);
       const statuses = [...a!, ...b!].map((r) => r.status);
       expect(statuses.filter((s) => s === 'stored')).toHaveLength(80);

@@ -8,9 +8,9 @@ import type { DbHandle } from '../db/create-db.ts';
 import type { EventInput } from '../events/event.schema.ts';
 import { ingestEvents } from '../events/ingest-events.ts';
 import { paid, phone } from '../testing/events.ts';
+import { advisoryLocksWaiting, holdIngestLock } from '../testing/locks.ts';
 import { createTestDb, createTestWorkspace } from '../testing/test-db.ts';
 import type { Workspace } from '../workspaces/workspace.ts';
-import { lockWorkspaceIngest } from '../workspaces/workspace-locks.queries.ts';
 import { getCustomerScores } from './get-customer-scores.ts';
 import { listRankings } from './list-rankings.ts';
 import { rebuildAggregates } from './rebuild-aggregates.ts';
@@ -236,39 +236,16 @@ test.runIf(process.env.DATABASE_URL)(
       ...Array.from({ length: 6 }, (_, d) => message(TALKER, d)),
     ]);
     await rescoreWorkspace(h.db, ws, { actor: 'test', now: NOW });
-    let release = () => {};
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let locked = () => {};
-    const isLocked = new Promise<void>((resolve) => {
-      locked = resolve;
-    });
-    const storing = h.db.transaction().execute(async (trx) => {
-      await lockWorkspaceIngest(trx, ws.id);
-      locked();
-      await held;
-    });
-    await isLocked;
-    const waitingLocks = async (n: number) => {
-      for (;;) {
-        const { rows } = await sql<{ n: number }>`
-          select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted`.execute(h.db);
-        if (rows[0]!.n >= n) {
-          return;
-        }
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-    };
+    const storing = await holdIngestLock(h.db, ws.id);
     const run = rescoreWorkspace(h.db, ws, { actor: 'test', now: NOW });
-    await waitingLocks(2);
+    await advisoryLocksWaiting(h.db, 2);
     const sent = ingest(
       ws,
       Array.from({ length: 12 }, (_, d) => message(TALKER, d + 6)),
     );
-    await waitingLocks(3);
-    release();
-    await Promise.all([storing, run, sent]);
+    await advisoryLocksWaiting(h.db, 3);
+    storing.release();
+    await Promise.all([storing.done, run, sent]);
     expect(await tagsOf(ws, '139****0011')).toEqual(['activity:very_active', 'shop:tmall']);
   },
 );
