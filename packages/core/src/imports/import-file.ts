@@ -344,8 +344,8 @@ class ImportRun {
     }
     await this.#storeItems();
     await insertProblems(this.#db, this.#workspace.id, this.#id, this.#problems.splice(0));
-    await this.#upkeep;
     if (!this.#dryRun) {
+      await this.#upkeep;
       await upkeepAfterCommit(this.#db, this.#workspace, new Date());
     }
   }

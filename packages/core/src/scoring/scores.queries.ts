@@ -168,6 +168,11 @@ function negated(cutoffs: readonly number[]) {
   return sql`${cutoffs.map((c) => -c).reverse()}::float8[]`;
 }
 
+/** The same in SQL, for cut-offs a statement finds itself (an array column). */
+function negatedInSql(column: string) {
+  return sql`array(select -c::float8 from unnest(${sql.ref(column)}) as c order by c desc)`;
+}
+
 function rfmOf(c: Pick<Cutoffs, 'r' | 'f' | 'm'>) {
   return sql`
     case when orders > 0 then 1 + strictly_below(last_day, ${negated(c.r)}) else 0 end as r,
@@ -411,14 +416,14 @@ export async function writeAllScores(trx: Db, workspaceId: number, run: FullRun,
       from (${signals(workspaceId, clock, null, run.factors)}) s
     ),
     q as materialized (
-      select v, array(select -c from unnest(v) as c order by c desc) as negated_v
+      select v, ${negatedInSql('v')} as negated_v
       from (
         select percentile_disc(${QUINTILES}::float8[]) within group (order by clv) filter (where clv is not null) as v
         from ranked
       ) t
     ),
     g as materialized (
-      select consumption, array(select -c::float8 from unnest(consumption) as c order by c desc) as negated,
+      select consumption, ${negatedInSql('consumption')} as negated,
         buyers, sum_r, sum_f, sum_m
       from (
         select percentile_disc(${CENTILES}::float8[]) within group (order by r + f + m + ${v}) as consumption,
