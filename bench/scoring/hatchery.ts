@@ -336,7 +336,7 @@ async function incrementalPath(db: Db, workspace: Workspace) {
     if (prepared === null || typeof prepared === 'string') {
       throw new Error(`phone ${phone}: ${prepared}`);
     }
-    await sql`update identities set value_hash = ${prepared.hash} where workspace_id = ${ws} and id = ${id}`.execute(
+    await sql`update identities set value_hash = decode(${prepared.key}, 'hex') where workspace_id = ${ws} and id = ${id}`.execute(
       db,
     );
     phones.set(id, phone);

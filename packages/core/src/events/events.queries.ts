@@ -51,7 +51,8 @@ export type NewEventRow = {
   customerId: number;
   anchorIdentityId: number;
   identityIds: readonly number[];
-  bodyHash: Buffer;
+  /** Hex. */
+  bodyHash: string;
   properties: Record<string, unknown>;
 };
 
@@ -78,7 +79,7 @@ export async function insertEvents(
         ${rows.map((r) => r.kind)}::text[], ${rows.map((r) => r.occurredAt.toISOString())}::timestamptz[],
         ${rows.map((r) => r.customerId)}::bigint[], ${rows.map((r) => r.anchorIdentityId)}::bigint[],
         ${rows.map((r) => `{${r.identityIds.join(',')}}`)}::text[],
-        ${rows.map((r) => r.bodyHash.toString('hex'))}::text[], ${rows.map((r) => JSON.stringify(r.properties))}::text[]
+        ${rows.map((r) => r.bodyHash)}::text[], ${rows.map((r) => JSON.stringify(r.properties))}::text[]
       ) as u(s, i, k, t, c, a, ids, h, p)
       returning id, identity_ids
     ), links as (

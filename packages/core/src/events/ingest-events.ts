@@ -223,11 +223,11 @@ function separateResends(
     const key = eventKey(event.source, event.eventId);
     const prior = stored.get(key);
     const earlier = firstCopy.get(key);
-    const priorHash = prior?.bodyHash ?? earlier?.bodyHash.toString('hex');
+    const priorHash = prior?.bodyHash ?? earlier?.bodyHash;
     if (priorHash === undefined) {
       firstCopy.set(key, event);
       fresh.push(event);
-    } else if (priorHash !== event.bodyHash.toString('hex')) {
+    } else if (priorHash !== event.bodyHash) {
       outcomes[event.index] = {
         index: event.index,
         id: event.eventId,

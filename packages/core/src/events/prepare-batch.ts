@@ -81,7 +81,7 @@ class PreparePool {
     const pending = this.#pending.get(response.id);
     this.#pending.delete(response.id);
     if ('results' in response) {
-      pending?.resolve(response.results.map(rehydrate));
+      pending?.resolve(response.results);
     } else if ('refused' in response) {
       const { code, message, details } = response.refused;
       pending?.reject(new AppError(code, message, details));
@@ -110,24 +110,4 @@ function pool(): PreparePool {
   // One core is left to the thread that serves requests (and, on one machine, to the database).
   shared ??= new PreparePool(Math.max(1, Math.min(4, availableParallelism() - 1)));
   return shared;
-}
-
-/** Buffers come back from a worker as plain Uint8Arrays. */
-function rehydrate(result: PrepareResult): PrepareResult {
-  if (!result.ok) {
-    return result;
-  }
-  const { event } = result;
-  return {
-    ok: true,
-    event: {
-      ...event,
-      bodyHash: asBuffer(event.bodyHash),
-      identities: event.identities.map((i) => ({ ...i, hash: asBuffer(i.hash) })),
-    },
-  };
-}
-
-function asBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

@@ -10,9 +10,9 @@ export function deriveWorkspaceKeys(masterSecret: Buffer, salt: Buffer): Workspa
   return Object.freeze({ hmacKey, encKey });
 }
 
-/** Keyed hash used for matching: equal inputs match, and the hash reveals nothing without the key. */
-export function keyedHash(key: Buffer, text: string): Buffer {
-  return createHmac('sha256', key).update(text).digest();
+/** Keyed hash used for matching, in hex: equal inputs match, and the hash reveals nothing without the key. */
+export function keyedHash(key: Buffer, text: string): string {
+  return createHmac('sha256', key).update(text).digest('hex');
 }
 
 const IV_BYTES = 12;
