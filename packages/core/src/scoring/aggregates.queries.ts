@@ -1,5 +1,6 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { Db } from '../db/create-db.ts';
+import type { Database } from '../db/database.ts';
 
 /**
  * Per-customer aggregates (customer_stats) and the contents they are partly made of.
@@ -58,11 +59,34 @@ export type BatchEvent = {
   properties: Record<string, unknown>;
 };
 
-/** Rebuilds every customer's row of a workspace from its events (a repair, and the benchmarks' loader). */
-export async function rebuildAllActivity(db: Db, workspaceId: number, timeZone: string) {
-  await sql`delete from customer_stats where workspace_id = ${workspaceId}`.execute(db);
+/**
+ * Where the refreshes write: customer_stats itself, or the staging copy a rebuild fills first
+ * (`stageRebuild`).
+ */
+export type StatsTable = 'customer_stats' | 'rebuilt_stats';
+
+/**
+ * A rebuild fills a temporary copy of customer_stats (activity, then each refresh over it) and
+ * then replaces the workspace's rows with it in one insert. Written in place, every customer's row
+ * would be written five times in the one transaction — copies that only vacuum clears, and PGlite
+ * has no autovacuum: the table would stay several times its size, past the share of the buffer
+ * pool that a scan may fill, so that every full rescoring would read it from disk again.
+ */
+export async function stageRebuild(db: Db, workspaceId: number, timeZone: string) {
+  await sql`create temporary table rebuilt_stats (like customer_stats including all) on commit drop`.execute(
+    db,
+  );
   const scope = sql`select customer_id, kind, occurred_at from events where workspace_id = ${workspaceId}`;
-  await insertActivity(db, workspaceId, scope, timeZone);
+  await sql`
+    insert into rebuilt_stats (workspace_id, customer_id, ${sql.join(ACTIVITY_COLUMNS.map((c) => sql.ref(c)))})
+    select ${workspaceId}, customer_id, ${sql.join(ACTIVITY_COLUMNS.map((c) => sql.ref(c)))}
+    from (${activityOf(scope, timeZone)}) a`.execute(db);
+}
+
+/** Replaces the workspace's customer_stats with the staged rows (same columns, same order). */
+export async function replaceWithRebuilt(db: Db, workspaceId: number) {
+  await sql`delete from customer_stats where workspace_id = ${workspaceId}`.execute(db);
+  await sql`insert into customer_stats select * from rebuilt_stats`.execute(db);
 }
 
 /** The activity columns of customer_stats, in the order `activityOf` gives them. */
@@ -77,15 +101,6 @@ export const ACTIVITY_COLUMNS = [
   'active_mask',
   'last_active_day',
 ] as const;
-
-async function insertActivity(db: Db, workspaceId: number, scope: RawBuilder<unknown>, timeZone: string) {
-  await sql`
-    insert into customer_stats (workspace_id, customer_id, messages, pats_given, checkins, questionnaires,
-                                shares, referrals, interaction_weight, active_mask, last_active_day)
-    select ${workspaceId}, customer_id, messages, pats_given, checkins, questionnaires, shares, referrals,
-           interaction_weight, active_mask, last_active_day
-    from (${activityOf(scope, timeZone)}) a`.execute(db);
-}
 
 /**
  * The customers a refresh covers: the given ones, or every live customer of the workspace.
@@ -102,6 +117,17 @@ function customersIn(workspaceId: number, customerIds: readonly number[] | null)
 }
 
 /**
+ * For the refreshes' upserts (`s`, the stored row): true where a column would change. A row
+ * rewritten with the values it has is a dead copy that only vacuum removes — and PGlite has no
+ * autovacuum, so a rebuild of every customer would leave the table several times its size, which
+ * every full rescoring then scans.
+ */
+function changed(...columns: (keyof Database['customer_stats'])[]) {
+  const row = (alias: string) => sql.join(columns.map((c) => sql.ref(`${alias}.${c}`)));
+  return sql`(${row('s')}) is distinct from (${row('excluded')})`;
+}
+
+/**
  * Re-reads the purchase columns of `customerIds` (all live customers when null) from orders.
  * A purchase is a paid order not wholly refunded; purchase days are business days in the
  * workspace's time zone (same-day orders are one purchase, as the peers count them); money is
@@ -112,6 +138,7 @@ export async function refreshPurchases(
   workspaceId: number,
   timeZone: string,
   customerIds: readonly number[] | null,
+  into: StatsTable = 'customer_stats',
 ) {
   if (customerIds !== null && customerIds.length === 0) {
     return;
@@ -140,7 +167,7 @@ export async function refreshPurchases(
         min(first_at) as first_order_at, max(last_at) as last_order_at
       from days group by customer_id
     )
-    insert into customer_stats as s (workspace_id, customer_id, orders, order_days, net_fen, first_day_fen,
+    insert into ${sql.table(into)} as s (workspace_id, customer_id, orders, order_days, net_fen, first_day_fen,
                                      first_order_at, last_order_at, shops)
     select ${workspaceId}, p.customer_id, p.orders, p.order_days, p.net_fen, p.first_day_fen,
       p.first_order_at, p.last_order_at, (
@@ -152,11 +179,19 @@ export async function refreshPurchases(
     on conflict (workspace_id, customer_id) do update set
       orders = excluded.orders, order_days = excluded.order_days, net_fen = excluded.net_fen,
       first_day_fen = excluded.first_day_fen, first_order_at = excluded.first_order_at,
-      last_order_at = excluded.last_order_at, shops = excluded.shops`.execute(db);
+      last_order_at = excluded.last_order_at, shops = excluded.shops
+    where ${changed('orders', 'order_days', 'net_fen', 'first_day_fen', 'first_order_at', 'last_order_at', 'shops')}`.execute(
+    db,
+  );
 }
 
 /** Re-reads the content columns of `customerIds` (all when null) from contents. */
-export async function refreshContents(db: Db, workspaceId: number, customerIds: readonly number[] | null) {
+export async function refreshContents(
+  db: Db,
+  workspaceId: number,
+  customerIds: readonly number[] | null,
+  into: StatsTable = 'customer_stats',
+) {
   if (customerIds !== null && customerIds.length === 0) {
     return;
   }
@@ -170,10 +205,11 @@ export async function refreshContents(db: Db, workspaceId: number, customerIds: 
       ) t on true
       group by k.customer_id
     )
-    insert into customer_stats as s (workspace_id, customer_id, posts, exposure, engagement)
+    insert into ${sql.table(into)} as s (workspace_id, customer_id, posts, exposure, engagement)
     select ${workspaceId}, customer_id, posts, exposure, engagement from v
     on conflict (workspace_id, customer_id) do update set
-      posts = excluded.posts, exposure = excluded.exposure, engagement = excluded.engagement`.execute(db);
+      posts = excluded.posts, exposure = excluded.exposure, engagement = excluded.engagement
+    where ${changed('posts', 'exposure', 'engagement')}`.execute(db);
 }
 
 /**
@@ -184,6 +220,7 @@ export async function refreshPatsReceived(
   db: Db,
   workspaceId: number,
   customerIds: readonly number[] | null,
+  into: StatsTable = 'customer_stats',
 ) {
   if (customerIds !== null && customerIds.length === 0) {
     return;
@@ -205,9 +242,10 @@ export async function refreshPatsReceived(
       ) e on true
       group by k.customer_id
     )
-    insert into customer_stats as s (workspace_id, customer_id, pats_received)
+    insert into ${sql.table(into)} as s (workspace_id, customer_id, pats_received)
     select ${workspaceId}, customer_id, pats from v
-    on conflict (workspace_id, customer_id) do update set pats_received = excluded.pats_received`.execute(db);
+    on conflict (workspace_id, customer_id) do update set pats_received = excluded.pats_received
+    where ${changed('pats_received')}`.execute(db);
 }
 
 /** The referrals naming the identity whose key (hex HMAC) is `key`: one probe of events_invitee. */
@@ -224,7 +262,12 @@ function referralsNaming(workspaceId: number, key: RawBuilder<unknown>) {
  * themselves; what they brought is that person's net spend on orders paid since that referral
  * (a long-standing customer invited again was not brought by the invitation).
  */
-export async function refreshBrought(db: Db, workspaceId: number, customerIds: readonly number[] | null) {
+export async function refreshBrought(
+  db: Db,
+  workspaceId: number,
+  customerIds: readonly number[] | null,
+  into: StatsTable = 'customer_stats',
+) {
   if (customerIds !== null && customerIds.length === 0) {
     return;
   }
@@ -236,10 +279,8 @@ export async function refreshBrought(db: Db, workspaceId: number, customerIds: r
       : sql`select e.* from unnest(${customerIds}::bigint[]) as k(id) cross join lateral (
           ${referral} where workspace_id = ${ws} and customer_id = k.id and kind = 'referral' offset 0
         ) e`;
-  await sql`
-    update customer_stats set brought_people = 0, brought_fen = 0
-    where workspace_id = ${ws} and brought_people <> 0
-      ${customerIds === null ? sql`` : sql`and customer_id = any(${customerIds}::bigint[])`}`.execute(db);
+  // One statement: who brought whom, then those who no longer brought anyone reset and the rest
+  // upserted where their figures changed — disjoint rows, so each is written once at most.
   await sql`
     with named as materialized (
       select r.id, r.customer_id as referrer, r.occurred_at, i.customer_id as invitee
@@ -255,17 +296,25 @@ export async function refreshBrought(db: Db, workspaceId: number, customerIds: r
         where j.workspace_id = ${ws} and j.customer_id = n.invitee
           and e.customer_id <> n.invitee and (e.occurred_at, e.id) < (n.occurred_at, n.id)
       )
+    ), brought as materialized (
+      select c.referrer, count(*)::int as people, coalesce(sum(o.net_fen), 0)::bigint as fen
+      from credited c left join lateral (
+        select greatest(0, sum(paid_fen - least(refunded_fen, paid_fen))) as net_fen from orders
+        where workspace_id = ${ws} and customer_id = c.invitee and paid_at >= c.occurred_at and status <> 'refunded'
+        offset 0
+      ) o on true
+      group by c.referrer
+    ), reset as (
+      update ${sql.table(into)} t set brought_people = 0, brought_fen = 0
+      where t.workspace_id = ${ws} and t.brought_people <> 0
+        ${customerIds === null ? sql`` : sql`and t.customer_id = any(${customerIds}::bigint[])`}
+        and not exists (select 1 from brought b where b.referrer = t.customer_id)
     )
-    insert into customer_stats as s (workspace_id, customer_id, brought_people, brought_fen)
-    select ${ws}, c.referrer, count(*)::int, coalesce(sum(o.net_fen), 0)::bigint
-    from credited c left join lateral (
-      select greatest(0, sum(paid_fen - least(refunded_fen, paid_fen))) as net_fen from orders
-      where workspace_id = ${ws} and customer_id = c.invitee and paid_at >= c.occurred_at and status <> 'refunded'
-      offset 0
-    ) o on true
-    group by c.referrer
+    insert into ${sql.table(into)} as s (workspace_id, customer_id, brought_people, brought_fen)
+    select ${ws}, referrer, people, fen from brought
     on conflict (workspace_id, customer_id) do update set
-      brought_people = excluded.brought_people, brought_fen = excluded.brought_fen`.execute(db);
+      brought_people = excluded.brought_people, brought_fen = excluded.brought_fen
+    where ${changed('brought_people', 'brought_fen')}`.execute(db);
 }
 
 /**
@@ -300,11 +349,12 @@ export async function refreshDerived(
   workspaceId: number,
   timeZone: string,
   customerIds: readonly number[] | null,
+  into: StatsTable = 'customer_stats',
 ) {
-  await refreshPurchases(db, workspaceId, timeZone, customerIds);
-  await refreshContents(db, workspaceId, customerIds);
-  await refreshPatsReceived(db, workspaceId, customerIds);
-  await refreshBrought(db, workspaceId, customerIds);
+  await refreshPurchases(db, workspaceId, timeZone, customerIds, into);
+  await refreshContents(db, workspaceId, customerIds, into);
+  await refreshPatsReceived(db, workspaceId, customerIds, into);
+  await refreshBrought(db, workspaceId, customerIds, into);
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Db } from '../db/create-db.ts';
 import type { Workspace } from '../workspaces/workspace.ts';
 import { lockWorkspace } from '../workspaces/workspace-locks.queries.ts';
-import { rebuildAllActivity, refreshDerived } from './aggregates.queries.ts';
+import { refreshDerived, replaceWithRebuilt, stageRebuild } from './aggregates.queries.ts';
 import { scoringClock } from './scoring-clock.ts';
 import { refreshDerivedTags } from './tags.queries.ts';
 import { clearUpkeep } from './upkeep.queries.ts';
@@ -25,9 +25,10 @@ export async function rebuildAggregates(db: Db, workspace: Workspace, options: R
     await lockWorkspace(trx, workspace.id);
     await clearUpkeep(trx, workspace.id);
     options.onStep?.('activity');
-    await rebuildAllActivity(trx, workspace.id, workspace.timeZone);
+    await stageRebuild(trx, workspace.id, workspace.timeZone);
     options.onStep?.('derived');
-    await refreshDerived(trx, workspace.id, workspace.timeZone, null);
+    await refreshDerived(trx, workspace.id, workspace.timeZone, null, 'rebuilt_stats');
+    await replaceWithRebuilt(trx, workspace.id);
     options.onStep?.('tags');
     const model = await findCurrentModel(trx, workspace.id);
     const clock = scoringClock(workspace.timeZone, options.now ?? new Date());

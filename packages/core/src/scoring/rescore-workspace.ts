@@ -7,8 +7,8 @@ import { runUpkeep } from './maintain-aggregates.ts';
 import { rebuildAggregates } from './rebuild-aggregates.ts';
 import {
   analyzeScores,
-  findLifetimeFactors,
   findSignalCutoffs,
+  lifetimeFactors,
   lifetimeSample,
   writeAllScores,
 } from './scores.queries.ts';
@@ -89,13 +89,11 @@ export async function rescoreWorkspace(
     // What needs no lifetime models is found on one connection while the models are fitted on
     // another: on a server the two share its cores, as DuckDB's threads do.
     await step(0, 'cutoffs');
-    const [cutoffs, factors] = await Promise.all([
+    const [{ cutoffs, buyers }, lifetime] = await Promise.all([
       findSignalCutoffs(db, ws, clock),
-      (async () => {
-        const lifetime = fitLifetimeModels(await lifetimeSample(db, ws, clock, LIFETIME_SAMPLE));
-        return findLifetimeFactors(db, ws, clock, lifetime, null);
-      })(),
+      lifetimeSample(db, ws, clock, LIFETIME_SAMPLE).then(fitLifetimeModels),
     ]);
+    const factors = lifetime ? lifetimeFactors(lifetime, buyers) : null;
     await step(0.35, 'scores');
     // The scores and the activity tags are written at once, on two connections (PGlite takes
     // them in turn), each in a transaction of its own that ingestion waits for; the rule tags

@@ -77,6 +77,9 @@ export type LifetimeFactors = {
   discounted: number[];
 };
 
+/** A buyer's repeat purchase days x and age T in days: what the lifetime factors depend on. */
+export type RepeatsAndAge = { x: number; T: number };
+
 /** The lifetime factors of every buyer of a workspace (or of `customerIds`); null without models. */
 export async function findLifetimeFactors(
   db: Db,
@@ -88,16 +91,21 @@ export async function findLifetimeFactors(
   if (!models) {
     return null;
   }
-  const { rows } = await sql<{ x: number; T: number }>`
+  const { rows } = await sql<RepeatsAndAge>`
     select distinct order_days - 1 as x, ${clock.today}::int - business_day(first_order_at, ${clock.timeZone}) as "T"
     from (${statsOf(workspaceId, customerIds)}) cs
     where orders > 0 and business_day(first_order_at, ${clock.timeZone}) <= ${clock.today}::int`.execute(db);
+  return lifetimeFactors(models, rows);
+}
+
+/** The lifetime factors of the (x, T) pairs given (distinct ones). */
+export function lifetimeFactors(models: LifetimeModels, pairs: readonly RepeatsAndAge[]): LifetimeFactors {
   const options = { unit: 'days', months: CLV_MONTHS } as const;
   return {
     models,
-    x: rows.map((r) => r.x),
-    T: rows.map((r) => r.T),
-    discounted: rows.map((r) => discountedPurchasesIfAlive(models.purchases, r.x, r.T, options)),
+    x: pairs.map((p) => p.x),
+    T: pairs.map((p) => p.T),
+    discounted: pairs.map((p) => discountedPurchasesIfAlive(models.purchases, p.x, p.T, options)),
   };
 }
 
@@ -193,30 +201,41 @@ export type SignalCutoffs = Pick<Cutoffs, 'r' | 'f' | 'm' | 'interaction' | 'con
 /**
  * The quintiles of R, F and M among buyers and the centiles of interaction, content and social of
  * a workspace as of the clock: all that needs no lifetime models, so a run finds them while it fits
- * the models on another connection.
+ * the models on another connection. The same pass lists the buyers' distinct (x, T), which the
+ * lifetime factors are computed for once the models are fitted: one scan of the workspace fewer,
+ * which PGlite, with its one connection, would otherwise make after the fit.
  */
 export async function findSignalCutoffs(
   db: Db,
   workspaceId: number,
   clock: ScoringClock,
-): Promise<SignalCutoffs> {
-  const { rows } = await sql<{ [K in keyof SignalCutoffs]: (number | string)[] | null }>`
+): Promise<{ cutoffs: SignalCutoffs; buyers: RepeatsAndAge[] }> {
+  // Each pair travels as one bigint, x in the high 32 bits: T is never negative here, and both are
+  // far below 2^21, so the number is exact in JavaScript.
+  const { rows } = await sql<
+    { [K in keyof SignalCutoffs]: (number | string)[] | null } & { pairs: number[] | null }
+  >`
     select
       percentile_disc(${QUINTILES}::float8[]) within group (order by last_day) filter (where orders > 0) as r,
       percentile_disc(${QUINTILES}::float8[]) within group (order by order_days) filter (where orders > 0) as f,
       percentile_disc(${QUINTILES}::float8[]) within group (order by net_fen) filter (where orders > 0) as m,
       percentile_disc(${CENTILES}::float8[]) within group (order by interaction_raw) as interaction,
       percentile_disc(${CENTILES}::float8[]) within group (order by content_raw) as content,
-      percentile_disc(${CENTILES}::float8[]) within group (order by social_raw) as social
+      percentile_disc(${CENTILES}::float8[]) within group (order by social_raw) as social,
+      array_agg(distinct ((order_days - 1)::bigint << 32) | (today - first_day))
+        filter (where orders > 0 and first_day <= today) as pairs
     from (${signals(workspaceId, clock, null, null)}) s`.execute(db);
   const first = rows[0];
   return {
-    r: numbers(first?.r),
-    f: numbers(first?.f),
-    m: numbers(first?.m),
-    interaction: numbers(first?.interaction),
-    content: numbers(first?.content),
-    social: numbers(first?.social),
+    cutoffs: {
+      r: numbers(first?.r),
+      f: numbers(first?.f),
+      m: numbers(first?.m),
+      interaction: numbers(first?.interaction),
+      content: numbers(first?.content),
+      social: numbers(first?.social),
+    },
+    buyers: (first?.pairs ?? []).map((p) => ({ x: Math.floor(p / 2 ** 32), T: p % 2 ** 32 })),
   };
 }
 
