@@ -77,10 +77,10 @@ export async function stageRebuild(db: Db, workspaceId: number, timeZone: string
     db,
   );
   const scope = sql`select customer_id, kind, occurred_at from events where workspace_id = ${workspaceId}`;
+  const columns = sql.join(ACTIVITY_COLUMNS.map((c) => sql.ref(c)));
   await sql`
-    insert into rebuilt_stats (workspace_id, customer_id, ${sql.join(ACTIVITY_COLUMNS.map((c) => sql.ref(c)))})
-    select ${workspaceId}, customer_id, ${sql.join(ACTIVITY_COLUMNS.map((c) => sql.ref(c)))}
-    from (${activityOf(scope, timeZone)}) a`.execute(db);
+    insert into rebuilt_stats (workspace_id, customer_id, ${columns})
+    select ${workspaceId}, customer_id, ${columns} from (${activityOf(scope, timeZone)}) a`.execute(db);
 }
 
 /** Replaces the workspace's customer_stats with the staged rows (same columns, same order). */
@@ -118,9 +118,7 @@ function customersIn(workspaceId: number, customerIds: readonly number[] | null)
 
 /**
  * For the refreshes' upserts (`s`, the stored row): true where a column would change. A row
- * rewritten with the values it has is a dead copy that only vacuum removes — and PGlite has no
- * autovacuum, so a rebuild of every customer would leave the table several times its size, which
- * every full rescoring then scans.
+ * rewritten with the values it has is a dead copy that only vacuum removes (see `stageRebuild`).
  */
 function changed(...columns: (keyof Database['customer_stats'])[]) {
   const row = (alias: string) => sql.join(columns.map((c) => sql.ref(`${alias}.${c}`)));

@@ -78,7 +78,7 @@ export type LifetimeFactors = {
 };
 
 /** A buyer's repeat purchase days x and age T in days: what the lifetime factors depend on. */
-export type RepeatsAndAge = { x: number; T: number };
+type RepeatsAndAge = { x: number; T: number };
 
 /** The lifetime factors of every buyer of a workspace (or of `customerIds`); null without models. */
 export async function findLifetimeFactors(
