@@ -24,11 +24,11 @@ function recencyWeight(epochSeconds: string) {
   return `exp(((${epochSeconds} - ${RECENCY_EPOCH})::double / 86400::double) * ln(2::double) / 30::double)`;
 }
 
-/** How many of the four sorted cut-offs `c` lie strictly below `v` (strictly_below). */
+/** How many of the four sorted cut-offs `c` lie strictly below `v` (as `below` in scores.queries.ts). */
 const below4 = (v: string, c: string) => [1, 2, 3, 4].map((k) => `(${v} > ${c}[${k}])::int`).join(' + ');
 
 /**
- * strictly_below(v, the 99 centile cut-offs of v), for every customer, from v's rank instead of
+ * below(v, the 99 centile cut-offs of v) of scores.queries.ts, for every customer, from v's rank instead of
  * from the cut-offs. PostgreSQL's percentile_disc(f) is the value at sorted position
  * p = ceil(f · n) (f · n in float8), so that cut-off lies strictly below v exactly when p ≤ worse,
  * the number of customers strictly below v (rank − 1). With exact arithmetic that makes the count

@@ -11,6 +11,7 @@ import * as m0008 from './migrations/0008-upkeep-queue.ts';
 import * as m0009 from './migrations/0009-lifetime-value-score.ts';
 import * as m0010 from './migrations/0010-people-brought.ts';
 import * as m0011 from './migrations/0011-import-reason-codes.ts';
+import * as m0012 from './migrations/0012-drop-strictly-below.ts';
 
 /** Forward-only: a landed migration is never edited; a change is a new file added here. */
 const migrations: Record<string, Migration> = {
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '0009-lifetime-value-score': m0009,
   '0010-people-brought': m0010,
   '0011-import-reason-codes': m0011,
+  '0012-drop-strictly-below': m0012,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -111,6 +111,33 @@ describe('the lifetime value in consumption', () => {
     }
   });
 
+  test('a buyer whose (x, T) has no factor gets no value rather than a neighbour’s', async () => {
+    const clock = scoringClock(ws.timeZone, END);
+    const all = (await findLifetimeFactors(h.db, ws.id, clock, models, null))!;
+    const clv = async (factors: typeof all) => {
+      const { rows } = await sql<{ customer_id: number; clv: number | null; pair: string }>`
+        select customer_id, clv, (order_days - 1) || ',' || (today - first_day) as pair
+        from (${signals(ws.id, clock, null, factors)}) s where orders > 0`.execute(h.db);
+      return new Map(rows.map((r) => [r.customer_id, r]));
+    };
+    const full = await clv(all);
+    // Every other pair left out, so each one missing lies between two that are there.
+    const kept = all.x.map((_, i) => i).filter((i) => i % 2 === 0);
+    const pick = <T>(xs: T[]) => kept.map((i) => xs[i]!);
+    const partial = await clv({ ...all, x: pick(all.x), T: pick(all.T), discounted: pick(all.discounted) });
+    const keptPairs = new Set(kept.map((i) => `${all.x[i]},${all.T[i]}`));
+    let missing = 0;
+    for (const [id, { clv: value, pair }] of full) {
+      if (keptPairs.has(pair)) {
+        expect(partial.get(id)?.clv).toBe(value);
+      } else {
+        missing += 1;
+        expect(partial.get(id)?.clv, `customer ${id} (x, T = ${pair})`).toBeNull();
+      }
+    }
+    expect(missing).toBeGreaterThan(10);
+  });
+
   test('consumption is the share of customers strictly behind on R + F + M + V', async () => {
     const stored = [...(await scores()).values()];
     const raw = stored.map((s) => s.r + s.f + s.m + s.v);

@@ -120,12 +120,12 @@ function statsOf(workspaceId: number, customerIds: readonly number[] | null) {
 
 /**
  * Expected lifetime value in fen (null for non-buyers and without models) as conditionalExpectedAverageSpend
- * × probabilityAlive × the factor joined by (x, T), as customerLifetimeValue computes it. The exponent
- * of P(alive) is capped: exp overflows in SQL where it gives ∞ in JavaScript.
+ * × probabilityAlive × the factor of the customer's (x, T), as customerLifetimeValue computes it. The
+ * exponent of P(alive) is capped: exp overflows in SQL where it gives ∞ in JavaScript.
  */
 function lifetimeValue(factors: LifetimeFactors | null) {
   if (!factors) {
-    return { value: sql`null::float8`, join: sql`` };
+    return sql`null::float8`;
   }
   const { r, alpha, a, b } = factors.models.purchases;
   const { p, q, v } = factors.models.spend;
@@ -136,11 +136,45 @@ function lifetimeValue(factors: LifetimeFactors | null) {
   const odds = sql`ln(${num(a)} / (${num(b - 1)} + ${x}))
     + (${num(r)} + ${x}) * ln((${num(alpha)} + (s.today - s.first_day)) / (${num(alpha)} + (s.last_day - s.first_day)))`;
   const alive = sql`case when s.order_days = 1 then 1 else 1 / (1 + exp(least(700, ${odds}))) end`;
-  return {
-    value: sql`case when s.last_day <= s.today then ${spend} * ${alive} * f.discounted end`,
-    join: sql`left join unnest(${factors.x}::int[], ${factors.T}::int[], ${factors.discounted}::float8[])
-      as f(x, t, discounted) on f.x = s.order_days - 1 and f.t = s.today - s.first_day`,
-  };
+  const { keys, values } = factorLookup(factors);
+  const factor = sql`nullif((${values}::float8[])[width_bucket(${pairKey(x, sql`s.today - s.first_day`)},
+    ${keys}::bigint[])], 'NaN')`;
+  return sql`case when s.last_day <= s.today then ${spend} * ${alive} * ${factor} end`;
+}
+
+/**
+ * A buyer's (x, T) as one number, x · 2^21 + T: T is never negative where it counts (the first
+ * purchase is not after the clock's day), and both are far below 2^21 days, so the number is
+ * exact in JavaScript and its order is that of x, then T.
+ */
+const PAIR_SHIFT = 2 ** 21;
+
+function pairKey(x: RawBuilder<unknown>, T: RawBuilder<unknown>) {
+  return sql`((${x})::bigint * ${PAIR_SHIFT} + (${T}))`;
+}
+
+/**
+ * The factors as a lookup by binary search (width_bucket) over their sorted (x, T) keys: a hash
+ * join of every customer with them cost twice what the rest of a customer's lifetime value does
+ * on PGlite. After each key k the next number k + 1 starts a bucket of NaN (unless it is a key
+ * itself), so a pair without a factor — a customer whose orders changed since the pairs were
+ * listed — finds none rather than its neighbour's.
+ */
+function factorLookup(factors: LifetimeFactors) {
+  const pairs = factors.x
+    .map((x, i) => ({ key: x * PAIR_SHIFT + factors.T[i]!, value: factors.discounted[i]! }))
+    .sort((p, q) => p.key - q.key);
+  const keys: number[] = [];
+  const values: number[] = [];
+  pairs.forEach(({ key, value }, i) => {
+    keys.push(key);
+    values.push(value);
+    if (pairs[i + 1]?.key !== key + 1) {
+      keys.push(key + 1);
+      values.push(Number.NaN);
+    }
+  });
+  return { keys, values };
 }
 
 /** The raw signals of every customer of a workspace (or of `customerIds`), as of the clock. */
@@ -150,13 +184,12 @@ export function signals(
   customerIds: readonly number[] | null,
   factors: LifetimeFactors | null,
 ) {
-  const clv = lifetimeValue(factors);
   return sql`
     select s.*,
       ${num(LOG_SCALE)} * ln(1 + ${weighted(INTERACTION_TERMS, false)}) as interaction_raw,
       ${weighted(CONTENT_TERMS, true)} as content_raw,
       ${num(LOG_SCALE)} * ln(1 + ${weighted(SOCIAL_TERMS, false)}) as social_raw,
-      case when s.orders > 0 then ${clv.value} end as clv
+      case when s.orders > 0 then ${lifetimeValue(factors)} end as clv
     from (
       select customer_id, orders, first_order_at, last_order_at,
         business_day(first_order_at, ${clock.timeZone}) as first_day,
@@ -167,11 +200,20 @@ export function signals(
         messages, checkins, pats_given, questionnaires,
         pats_received, posts, exposure, engagement, shares, referrals, brought_people, brought_fen
       from (${statsOf(workspaceId, customerIds)}) cs
-    ) s
-    ${clv.join}`;
+    ) s`;
 }
 
-/** Negated and reversed, as `strictly_below` takes them. */
+/**
+ * How many of the sorted cut-offs lie strictly below `value`, given them negated and in reverse:
+ * width_bucket counts the ones at or below its operand, and negating turns "below" around (none
+ * when there are none). Written out rather than a SQL function, which PostgreSQL would not inline
+ * where the cut-offs are a subquery's, calling it for every customer.
+ */
+function below(value: RawBuilder<unknown>, negatedCutoffs: RawBuilder<unknown>) {
+  return sql`(cardinality(${negatedCutoffs}) - width_bucket(-(${value})::float8, ${negatedCutoffs}))`;
+}
+
+/** Negated and reversed, as `below` takes them. */
 function negated(cutoffs: readonly number[]) {
   return sql`${cutoffs.map((c) => -c).reverse()}::float8[]`;
 }
@@ -183,16 +225,14 @@ function negatedInSql(column: string) {
 
 function rfmOf(c: Pick<Cutoffs, 'r' | 'f' | 'm'>) {
   return sql`
-    case when orders > 0 then 1 + strictly_below(last_day, ${negated(c.r)}) else 0 end as r,
-    case when orders > 0 then 1 + strictly_below(order_days, ${negated(c.f)}) else 0 end as f,
-    case when orders > 0 then 1 + strictly_below(net_fen, ${negated(c.m)}) else 0 end as m`;
+    case when orders > 0 then 1 + ${below(sql`last_day`, negated(c.r))} else 0 end as r,
+    case when orders > 0 then 1 + ${below(sql`order_days`, negated(c.f))} else 0 end as f,
+    case when orders > 0 then 1 + ${below(sql`net_fen`, negated(c.m))} else 0 end as m`;
 }
 
 /** V: the lifetime value's quintile among buyers, against cut-offs negated and reversed (none: 0). */
 function valueScore(negatedV: RawBuilder<unknown> | null) {
-  return negatedV
-    ? sql`case when clv is not null then 1 + strictly_below(clv, ${negatedV}) else 0 end`
-    : sql`0`;
+  return negatedV ? sql`case when clv is not null then 1 + ${below(sql`clv`, negatedV)} else 0 end` : sql`0`;
 }
 
 /** The cut-offs a full run finds before it scores; V's, consumption's and the groups' come with the scores. */
@@ -210,8 +250,7 @@ export async function findSignalCutoffs(
   workspaceId: number,
   clock: ScoringClock,
 ): Promise<{ cutoffs: SignalCutoffs; buyers: RepeatsAndAge[] }> {
-  // Each pair travels as one bigint, x in the high 32 bits: T is never negative here, and both are
-  // far below 2^21, so the number is exact in JavaScript.
+  // Each pair travels as one number (pairKey).
   const { rows } = await sql<
     { [K in keyof SignalCutoffs]: (number | string)[] | null } & { pairs: number[] | null }
   >`
@@ -222,7 +261,7 @@ export async function findSignalCutoffs(
       percentile_disc(${CENTILES}::float8[]) within group (order by interaction_raw) as interaction,
       percentile_disc(${CENTILES}::float8[]) within group (order by content_raw) as content,
       percentile_disc(${CENTILES}::float8[]) within group (order by social_raw) as social,
-      array_agg(distinct ((order_days - 1)::bigint << 32) | (today - first_day))
+      array_agg(distinct ${pairKey(sql`order_days - 1`, sql`today - first_day`)})
         filter (where orders > 0 and first_day <= today) as pairs
     from (${signals(workspaceId, clock, null, null)}) s`.execute(db);
   const first = rows[0];
@@ -235,18 +274,8 @@ export async function findSignalCutoffs(
       content: numbers(first?.content),
       social: numbers(first?.social),
     },
-    buyers: (first?.pairs ?? []).map((p) => ({ x: Math.floor(p / 2 ** 32), T: p % 2 ** 32 })),
+    buyers: (first?.pairs ?? []).map((p) => ({ x: Math.floor(p / PAIR_SHIFT), T: p % PAIR_SHIFT })),
   };
-}
-
-/**
- * For statements that join every customer with the lifetime factors: the planner knows nothing of
- * an unnested array, guesses a hash table of it badly skewed and sorts all customers for a merge
- * join instead (external, 100 MB at 1,000,000 customers); hashing the factors is twice as fast.
- * Transaction-local.
- */
-export async function hashTheFactors(db: Db) {
-  await sql`set local enable_mergejoin = off`.execute(db);
 }
 
 /** percentile_disc gives numbers as the ordered column's type: bigint arrives as text. */
@@ -256,7 +285,7 @@ function numbers(values: readonly (number | string)[] | null | undefined): numbe
 
 /**
  * What consumption and the groups rank a customer against, as SQL: the workspace's consumption
- * centiles (negated and reversed, as `strictly_below` takes them), its buyers and the sums of their
+ * centiles (negated and reversed, as `below` takes them), its buyers and the sums of their
  * R, F and M scores. A full run computes them in its scores statement, a few customers' update
  * takes the last run's (ranksOf).
  */
@@ -320,10 +349,10 @@ function scoreValues(workspaceId: number, run: FullRun, rows: RawBuilder<unknown
         ((content + social) / 2.0)::real as koc
       from (
         select customer_id, r, f, m, v, ${groupOf(ranks)} as rfm_group,
-          strictly_below(r + f + m + v, ${ranks.consumption}) as consumption,
-          strictly_below(interaction_raw, ${negated(c.interaction)}) as interaction,
-          strictly_below(content_raw, ${negated(c.content)}) as content,
-          strictly_below(social_raw, ${negated(c.social)}) as social
+          ${below(sql`r + f + m + v`, ranks.consumption)} as consumption,
+          ${below(sql`interaction_raw`, negated(c.interaction))} as interaction,
+          ${below(sql`content_raw`, negated(c.content))} as content,
+          ${below(sql`social_raw`, negated(c.social))} as social
         from (${rows} offset 0) q
         offset 0
       ) v
@@ -409,15 +438,14 @@ export async function writeAllScores(trx: Db, workspaceId: number, run: FullRun,
   const { super_user_share: top, second_tier_share: next } = run.model;
   // Without a second tier its cut-off is the super users' own: nobody falls between them.
   const secondShare = next === 0 ? 1 - top : Math.max(0, 1 - top - next);
-  // Columns of every row, not scalar subqueries: PostgreSQL does not inline strictly_below over a
-  // subquery's array, and calling it a million times took 0.9 s at 1,000,000 customers.
+  // What the statement finds on the way, as scalar subqueries of its one-row parts: each is
+  // evaluated once, and every customer's row reads it without a join.
   const ranks: Ranks = {
-    consumption: sql.ref('negated'),
-    buyers: sql.ref('buyers'),
-    sums: { r: sql.ref('sum_r'), f: sql.ref('sum_f'), m: sql.ref('sum_m') },
+    consumption: sql`(select negated from g)`,
+    buyers: sql`(select buyers from g)`,
+    sums: { r: sql`(select sum_r from g)`, f: sql`(select sum_f from g)`, m: sql`(select sum_m from g)` },
   };
-  const v = valueScore(run.factors ? sql.ref('negated_v') : null);
-  await hashTheFactors(trx);
+  const v = valueScore(run.factors ? sql`(select negated_v from q)` : null);
   const { rows } = await sql<{
     scored: number;
     written: number;
@@ -443,29 +471,24 @@ export async function writeAllScores(trx: Db, workspaceId: number, run: FullRun,
     ),
     g as materialized (
       select consumption, ${negatedInSql('consumption')} as negated,
-        buyers, sum_r, sum_f, sum_m
+        scored, buyers, sum_r, sum_f, sum_m
       from (
         select percentile_disc(${CENTILES}::float8[]) within group (order by r + f + m + ${v}) as consumption,
-          count(*) filter (where orders > 0) as buyers, coalesce(sum(r), 0)::bigint as sum_r,
+          count(*) as scored, count(*) filter (where orders > 0) as buyers, coalesce(sum(r), 0)::bigint as sum_r,
           coalesce(sum(f), 0)::bigint as sum_f, coalesce(sum(m), 0)::bigint as sum_m
-        from ranked cross join q
+        from ranked
       ) t
     ),
-    v as materialized (${scoreValues(
-      workspaceId,
-      run,
-      sql`select ranked.*, ${v} as v, negated, buyers, sum_r, sum_f, sum_m from ranked cross join q cross join g`,
-      ranks,
-    )}),
+    v as materialized (${scoreValues(workspaceId, run, sql`select ranked.*, ${v} as v from ranked`, ranks)}),
     b as materialized (
       select percentile_disc(${1 - top}::float8) within group (order by total) as super_user,
         percentile_disc(${secondShare}::float8) within group (order by total) as second_tier
       from v
     ),
     -- What is stored, read once and set against the new scores in one full join: a warm run then
-    -- finds the few rows that changed, appeared or went without a key probe per customer.
-    -- Materialised, the table is never rescanned while the statement changes it.
-    stored as materialized (
+    -- finds the few rows that changed, appeared or went without a key probe per customer. A full
+    -- join is hashed or merged, never a loop, so the table is not rescanned for each new row.
+    stored as (
       select customer_id, ${sql.join(VALUES.map((c) => sql.ref(c)))} from customer_scores
       where workspace_id = ${workspaceId}
     ),
@@ -486,7 +509,7 @@ export async function writeAllScores(trx: Db, workspaceId: number, run: FullRun,
       where s.workspace_id = ${workspaceId} and d.customer_id is null and s.customer_id = d.stored_id
       returning 1
     )
-    select (select count(*) from v)::int as scored,
+    select g.scored::int as scored,
       ((select count(*) from written) + (select count(*) from gone))::int as written,
       q.v, g.consumption, g.buyers::int as buyers, g.sum_r::int as r, g.sum_f::int as f, g.sum_m::int as m,
       (select super_user from b), (select second_tier from b)
@@ -590,31 +613,43 @@ export async function findScoreOf(db: Db, workspaceId: number, customerId: numbe
 /**
  * Lifetime summaries of a deterministic sample of at most `size` buyers (every k-th customer id),
  * in days, grouped: what the BG/NBD and Gamma-Gamma fits read. A sample fits the workspace's
- * four parameters as well as everyone would, at a fraction of the reading.
+ * four parameters as well as everyone would, at a fraction of the reading. The groups come as one
+ * row of arrays: thousands of rows would take PGlite longer to hand over than to find.
  */
 export async function lifetimeSample(db: Db, workspaceId: number, clock: ScoringClock, size: number) {
-  const { rows: counted } = await sql<{ buyers: number }>`
-    select count(*)::int as buyers from customer_stats where workspace_id = ${workspaceId} and orders > 0`.execute(
-    db,
-  );
-  const every = Math.max(1, Math.ceil((counted[0]?.buyers ?? 0) / size));
   const { rows } = await sql<{
-    frequency: number;
-    recency: number;
-    T: number;
-    monetaryValue: number;
-    count: number;
+    frequency: number[] | null;
+    recency: number[] | null;
+    T: number[] | null;
+    monetary: number[] | null;
+    count: number[] | null;
   }>`
-    select order_days - 1 as frequency, last_day - first_day as recency, ${clock.today}::int - first_day as "T",
-      case when order_days > 1 then (net_fen - first_day_fen)::float8 / (order_days - 1) else 0 end as "monetaryValue",
-      count(*)::int as count
-    from (
-      select order_days, net_fen, first_day_fen, business_day(first_order_at, ${clock.timeZone}) as first_day,
-        business_day(last_order_at, ${clock.timeZone}) as last_day
-      from customer_stats
-      where workspace_id = ${workspaceId} and orders > 0 and customer_id % ${every} = 0
-    ) s
-    where first_day <= ${clock.today}::int
-    group by 1, 2, 3, 4`.execute(db);
-  return rows;
+    with every as (
+      select greatest(1, ceil(count(*) / ${size}::float8))::bigint as k
+      from customer_stats where workspace_id = ${workspaceId} and orders > 0
+    ),
+    groups as (
+      select order_days - 1 as frequency, last_day - first_day as recency, ${clock.today}::int - first_day as "T",
+        case when order_days > 1 then (net_fen - first_day_fen)::float8 / (order_days - 1) else 0 end as monetary,
+        count(*)::int as count
+      from (
+        select order_days, net_fen, first_day_fen, business_day(first_order_at, ${clock.timeZone}) as first_day,
+          business_day(last_order_at, ${clock.timeZone}) as last_day
+        from customer_stats
+        where workspace_id = ${workspaceId} and orders > 0 and customer_id % (select k from every) = 0
+      ) s
+      where first_day <= ${clock.today}::int
+      group by 1, 2, 3, 4
+    )
+    select array_agg(frequency) as frequency, array_agg(recency) as recency, array_agg("T") as "T",
+      array_agg(monetary) as monetary, array_agg(count) as count
+    from groups`.execute(db);
+  const { frequency, recency, T, monetary, count } = rows[0] ?? {};
+  return (frequency ?? []).map((f, i) => ({
+    frequency: f,
+    recency: recency![i]!,
+    T: T![i]!,
+    monetaryValue: monetary![i]!,
+    count: count![i]!,
+  }));
 }

@@ -191,6 +191,43 @@ test('a rescoring later on moves the activity tags time has changed, and leaves 
   ]);
 });
 
+test('a rebuild brings the derived tags back in line: a lost one returns with its reason, a stray one goes', async () => {
+  const ws = await createTestWorkspace(h, 'tags-repaired');
+  const TALKER = '13900000010';
+  await ingest(ws, [
+    paid('tmall', 'T1', day(3), 9_900, [phone(TALKER)]),
+    ...Array.from({ length: 12 }, (_, d) => message(TALKER, d)),
+  ]);
+  await rescoreWorkspace(h.db, ws, { actor: 'test', now: NOW });
+  const held = async () =>
+    (
+      await sql<{ customer_id: number; tag: string; since: Date; reason: unknown }>`
+        select customer_id, tag, since, reason from customer_tags where workspace_id = ${ws.id}
+        order by customer_id, tag`.execute(h.db)
+    ).rows;
+  const before = await held();
+  const talker = before[0]!.customer_id;
+  expect(before.map((t) => [t.tag, t.reason])).toEqual([
+    // Given as the events arrived, before any run: model version 0.
+    ['activity:active', { active_days_30: 12, model_version: 0 }],
+    ['shop:tmall', { shop: 'tmall' }],
+  ]);
+
+  // The shop tag lost; a shop the talker never bought in, and an activity tag of a customer who has
+  // no aggregates, added by hand.
+  await sql`delete from customer_tags where workspace_id = ${ws.id} and tag = 'shop:tmall'`.execute(h.db);
+  await sql`insert into customer_tags (workspace_id, customer_id, tag, source, since) values
+    (${ws.id}, ${talker}, 'shop:jd', 'channel', now()), (${ws.id}, ${talker + 1000}, 'activity:active', 'activity', now())`.execute(
+    h.db,
+  );
+  const later = new Date(NOW.getTime() + 3_600_000);
+  await rebuildAggregates(h.db, ws, { now: later });
+  expect(await held()).toEqual([
+    before[0],
+    { customer_id: talker, tag: 'shop:tmall', since: later, reason: { shop: 'tmall' } },
+  ]);
+});
+
 test('events that arrive while a rescoring writes are neither lost nor overwritten by it', async () => {
   const ws = await createTestWorkspace(h, 'rescore-meanwhile');
   const TALKER = '13900000010';
