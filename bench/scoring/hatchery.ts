@@ -1,7 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import {
   createDb,
   createWorkspace,
@@ -16,7 +15,7 @@ import {
   scoringClock,
   type Workspace,
 } from '@hatchery/core';
-import { Kysely, PGliteDialect, sql } from 'kysely';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { AS_OF_EPOCH, OUT, referenceFile } from './data.ts';
 import { type LoadTimings, loadRawEvents } from './load.ts';
@@ -223,50 +222,39 @@ async function openPostgres() {
 }
 
 /**
- * Embedded PGlite in a data folder, as HATCHERY_DATA_DIR would be: a temporary one, or with --keep
- * one in out/ that a later --keep run reuses once loaded.
+ * Embedded PGlite in a data folder, opened as HATCHERY_DATA_DIR would be: a temporary one, or with
+ * --keep one in out/ that a later --keep run reuses once loaded.
  */
 async function openPglite() {
   const dataDir = options.keep
     ? join(OUT, `pglite-${options.name}`)
     : mkdtempSync(join(tmpdir(), 'hatchery-bench-scoring-'));
-  let pglite = await openPgliteFolder(dataDir);
-  const fresh = !(await pglite.query<{ loaded: boolean }>(LOADED)).rows[0]?.loaded;
+  let handle = await createDb({ dataDir });
+  const fresh = !(await sql.raw<{ loaded: boolean }>(LOADED).execute(handle.db)).rows[0]?.loaded;
   if (fresh && options.keep) {
     // A kept folder whose load did not finish: start again.
-    await pglite.close();
+    await handle.close();
     rmSync(dataDir, { recursive: true, force: true });
-    pglite = await openPgliteFolder(dataDir);
+    handle = await createDb({ dataDir });
   }
-  const kysely: Db = new Kysely({ dialect: new PGliteDialect({ pglite }) });
+  const { db, pglite } = handle;
   return {
-    db: kysely,
+    db,
     fresh,
+    // The bulk copy reads the file through the PGlite instance itself (/dev/blob).
     copyRaw: () =>
-      pglite.query(
+      pglite!.query(
         `copy ref.events (customer_id, ts, kind, amount) from '/dev/blob' with (format csv, header true)`,
         [],
         { blob: new Blob([readFileSync(options.csv)]) },
       ),
     close: async () => {
-      await kysely.destroy();
+      await handle.close();
       if (!options.keep) {
         rmSync(dataDir, { recursive: true, force: true });
       }
     },
   };
-}
-
-function openPgliteFolder(dataDir: string) {
-  const INT8 = 20;
-  const INT8_ARRAY = 1016;
-  // The same parsers as createDb's: the bulk copy needs the PGlite instance itself (/dev/blob).
-  return PGlite.create(dataDir, {
-    parsers: {
-      [INT8]: (v: string) => Number(v),
-      [INT8_ARRAY]: (v: string) => (v === '{}' ? [] : v.slice(1, -1).split(',').map(Number)),
-    },
-  });
 }
 
 /** Every customer's scores and activity tag, in the columns and order duck.ts writes. */

@@ -23,6 +23,11 @@ test('a new data folder starts from the cluster image and keeps its data when re
   const second = await createDb({ dataDir });
   const { rows } = await sql<{ slug: string }>`select slug from workspaces`.execute(second.db);
   expect(rows.map((r) => r.slug)).toEqual(['kept']);
+  // Opened with room for a workspace's sorts in memory, through transactions too.
+  await second.db.transaction().execute(async (trx) => {
+    const shown = await sql<{ work_mem: string }>`show work_mem`.execute(trx);
+    expect(shown.rows[0]?.work_mem).toBe('32MB');
+  });
   await second.close();
 });
 

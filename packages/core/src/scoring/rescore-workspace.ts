@@ -7,7 +7,7 @@ import { runUpkeep } from './maintain-aggregates.ts';
 import { rebuildAggregates } from './rebuild-aggregates.ts';
 import {
   analyzeScores,
-  findSignalCutoffs,
+  findRfmCutoffs,
   lifetimeFactors,
   lifetimeSample,
   writeAllScores,
@@ -90,7 +90,7 @@ export async function rescoreWorkspace(
     // another: on a server the two share its cores, as DuckDB's threads do.
     await step(0, 'cutoffs');
     const [{ cutoffs, buyers }, lifetime] = await Promise.all([
-      findSignalCutoffs(db, ws, clock),
+      findRfmCutoffs(db, ws, clock),
       lifetimeSample(db, ws, clock, LIFETIME_SAMPLE).then(fitLifetimeModels),
     ]);
     const factors = lifetime ? lifetimeFactors(lifetime, buyers) : null;

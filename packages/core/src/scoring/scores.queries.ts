@@ -7,10 +7,10 @@ import { CLASSIC_RFM_GROUPS } from './rfm-groups.ts';
 import { CONTENT_TERMS, INTERACTION_TERMS, LOG_SCALE, SOCIAL_TERMS } from './value-signals.ts';
 
 /**
- * Scores as set-based SQL over customer_stats: one statement finds the cut-offs of a workspace that
- * need no lifetime models, one scores every customer against them — finding the cut-offs that rank
- * its own results (V, consumption, the bands) on the way — or a few customers against the last
- * run's. The rules:
+ * Scores as set-based SQL over customer_stats: one statement finds the R, F and M cut-offs of a
+ * workspace, which need no lifetime models; one scores every customer against them — finding the
+ * cut-offs that rank what it computes (V, the four values, the bands) on the way — or a few
+ * customers against the last run's. The rules:
  *
  * - R, F, M (buyers only) are 1 + the number of quintile cut-offs strictly below the customer's
  *   value — which is exactly rfm-scores.ts's `1 + floor(5 × worse / n)`: the k-th quintile
@@ -235,45 +235,35 @@ function valueScore(negatedV: RawBuilder<unknown> | null) {
   return negatedV ? sql`case when clv is not null then 1 + ${below(sql`clv`, negatedV)} else 0 end` : sql`0`;
 }
 
-/** The cut-offs a full run finds before it scores; V's, consumption's and the groups' come with the scores. */
-export type SignalCutoffs = Pick<Cutoffs, 'r' | 'f' | 'm' | 'interaction' | 'content' | 'social'>;
+/** The cut-offs a full run finds before it scores; the others come with the scores. */
+export type RfmCutoffs = Pick<Cutoffs, 'r' | 'f' | 'm'>;
 
 /**
- * The quintiles of R, F and M among buyers and the centiles of interaction, content and social of
- * a workspace as of the clock: all that needs no lifetime models, so a run finds them while it fits
- * the models on another connection. The same pass lists the buyers' distinct (x, T), which the
- * lifetime factors are computed for once the models are fitted: one scan of the workspace fewer,
- * which PGlite, with its one connection, would otherwise make after the fit.
+ * The quintiles of R, F and M among buyers of a workspace as of the clock, which the scores
+ * statement ranks every buyer against as it reads them: a run finds them while it fits the
+ * lifetime models on another connection. The same pass lists the buyers' distinct (x, T), which
+ * the lifetime factors are computed for once the models are fitted: one scan of the workspace
+ * fewer, which PGlite, with its one connection, would otherwise make after the fit.
  */
-export async function findSignalCutoffs(
+export async function findRfmCutoffs(
   db: Db,
   workspaceId: number,
   clock: ScoringClock,
-): Promise<{ cutoffs: SignalCutoffs; buyers: RepeatsAndAge[] }> {
+): Promise<{ cutoffs: RfmCutoffs; buyers: RepeatsAndAge[] }> {
   // Each pair travels as one number (pairKey).
   const { rows } = await sql<
-    { [K in keyof SignalCutoffs]: (number | string)[] | null } & { pairs: number[] | null }
+    { [K in keyof RfmCutoffs]: (number | string)[] | null } & { pairs: number[] | null }
   >`
     select
       percentile_disc(${QUINTILES}::float8[]) within group (order by last_day) filter (where orders > 0) as r,
       percentile_disc(${QUINTILES}::float8[]) within group (order by order_days) filter (where orders > 0) as f,
       percentile_disc(${QUINTILES}::float8[]) within group (order by net_fen) filter (where orders > 0) as m,
-      percentile_disc(${CENTILES}::float8[]) within group (order by interaction_raw) as interaction,
-      percentile_disc(${CENTILES}::float8[]) within group (order by content_raw) as content,
-      percentile_disc(${CENTILES}::float8[]) within group (order by social_raw) as social,
       array_agg(distinct ${pairKey(sql`order_days - 1`, sql`today - first_day`)})
         filter (where orders > 0 and first_day <= today) as pairs
     from (${signals(workspaceId, clock, null, null)}) s`.execute(db);
   const first = rows[0];
   return {
-    cutoffs: {
-      r: numbers(first?.r),
-      f: numbers(first?.f),
-      m: numbers(first?.m),
-      interaction: numbers(first?.interaction),
-      content: numbers(first?.content),
-      social: numbers(first?.social),
-    },
+    cutoffs: { r: numbers(first?.r), f: numbers(first?.f), m: numbers(first?.m) },
     buyers: (first?.pairs ?? []).map((p) => ({ x: Math.floor(p / PAIR_SHIFT), T: p % PAIR_SHIFT })),
   };
 }
@@ -284,13 +274,12 @@ function numbers(values: readonly (number | string)[] | null | undefined): numbe
 }
 
 /**
- * What consumption and the groups rank a customer against, as SQL: the workspace's consumption
- * centiles (negated and reversed, as `below` takes them), its buyers and the sums of their
- * R, F and M scores. A full run computes them in its scores statement, a few customers' update
- * takes the last run's (ranksOf).
+ * What the four values and the groups rank a customer against, as SQL: the workspace's centiles
+ * of each (negated and reversed, as `below` takes them), its buyers and the sums of their R, F
+ * and M scores. A full run computes them in its scores statement, a few customers' update takes
+ * the last run's (ranksOf).
  */
-type Ranks = {
-  consumption: RawBuilder<unknown>;
+type Ranks = Record<'consumption' | 'interaction' | 'content' | 'social', RawBuilder<unknown>> & {
   buyers: RawBuilder<unknown>;
   sums: Record<'r' | 'f' | 'm', RawBuilder<unknown>>;
 };
@@ -298,6 +287,9 @@ type Ranks = {
 function ranksOf(c: Cutoffs): Ranks {
   return {
     consumption: negated(c.consumption),
+    interaction: negated(c.interaction),
+    content: negated(c.content),
+    social: negated(c.social),
     buyers: sql`${c.buyers}::bigint`,
     sums: { r: sql`${c.sums.r}::bigint`, f: sql`${c.sums.f}::bigint`, m: sql`${c.sums.m}::bigint` },
   };
@@ -334,7 +326,7 @@ function rankedSignals(
  * for each event.
  */
 function scoreValues(workspaceId: number, run: FullRun, rows: RawBuilder<unknown>, ranks: Ranks) {
-  const { model, cutoffs: c } = run;
+  const { model } = run;
   const w = model.weights;
   return sql`
     select ${workspaceId}::bigint as workspace_id, customer_id, ${run.runId}::bigint as run_id,
@@ -350,9 +342,9 @@ function scoreValues(workspaceId: number, run: FullRun, rows: RawBuilder<unknown
       from (
         select customer_id, r, f, m, v, ${groupOf(ranks)} as rfm_group,
           ${below(sql`r + f + m + v`, ranks.consumption)} as consumption,
-          ${below(sql`interaction_raw`, negated(c.interaction))} as interaction,
-          ${below(sql`content_raw`, negated(c.content))} as content,
-          ${below(sql`social_raw`, negated(c.social))} as social
+          ${below(sql`interaction_raw`, ranks.interaction)} as interaction,
+          ${below(sql`content_raw`, ranks.content)} as content,
+          ${below(sql`social_raw`, ranks.social)} as social
         from (${rows} offset 0) q
         offset 0
       ) v
@@ -420,16 +412,16 @@ export type ScoreRun = {
   factors: LifetimeFactors | null;
 };
 
-/** A full run, before its scores statement has found V's and consumption's cut-offs and the groups' means. */
-export type FullRun = Omit<ScoreRun, 'cutoffs'> & { cutoffs: SignalCutoffs };
+/** A full run, before its scores statement has found the cut-offs of V and the four values and the groups' means. */
+export type FullRun = Omit<ScoreRun, 'cutoffs'> & { cutoffs: RfmCutoffs };
 
 /**
  * Scores every customer of a workspace (a full run) and returns the cut-offs found among the new
- * scores in the same statement: V's quintiles (of the lifetime values it computes), consumption's
- * centiles and the buyers' R, F and M sums (consumption ranks R + F + M + V, so they follow the
- * quintiles), and the bands: the top `super_user_share` of
- * the workspace by total are super users, the next `second_tier_share` the second-tier core; ties
- * at a boundary are all in.
+ * scores in the same statement: V's quintiles (of the lifetime values it computes), the centiles
+ * of interaction, content and social (of the signals it computes), consumption's centiles and the
+ * buyers' R, F and M sums (consumption ranks R + F + M + V, so they follow the quintiles), and the
+ * bands: the top `super_user_share` of the workspace by total are super users, the next
+ * `second_tier_share` the second-tier core; ties at a boundary are all in.
  *
  * Only rows whose scores changed are written (a nightly run moves few people): `run_id` and
  * `scored_at` say when a customer's scores last changed, not when they were last checked.
@@ -442,6 +434,9 @@ export async function writeAllScores(trx: Db, workspaceId: number, run: FullRun,
   // evaluated once, and every customer's row reads it without a join.
   const ranks: Ranks = {
     consumption: sql`(select negated from g)`,
+    interaction: sql`(select negated_interaction from q)`,
+    content: sql`(select negated_content from q)`,
+    social: sql`(select negated_social from q)`,
     buyers: sql`(select buyers from g)`,
     sums: { r: sql`(select sum_r from g)`, f: sql`(select sum_f from g)`, m: sql`(select sum_m from g)` },
   };
@@ -450,6 +445,9 @@ export async function writeAllScores(trx: Db, workspaceId: number, run: FullRun,
     scored: number;
     written: number;
     v: number[] | null;
+    interaction: number[] | null;
+    content: number[] | null;
+    social: number[] | null;
     consumption: number[] | null;
     buyers: number;
     r: number;
@@ -463,9 +461,13 @@ export async function writeAllScores(trx: Db, workspaceId: number, run: FullRun,
       from (${signals(workspaceId, clock, null, run.factors)}) s
     ),
     q as materialized (
-      select v, ${negatedInSql('v')} as negated_v
+      select v, ${negatedInSql('v')} as negated_v, interaction, ${negatedInSql('interaction')} as negated_interaction,
+        content, ${negatedInSql('content')} as negated_content, social, ${negatedInSql('social')} as negated_social
       from (
-        select percentile_disc(${QUINTILES}::float8[]) within group (order by clv) filter (where clv is not null) as v
+        select percentile_disc(${QUINTILES}::float8[]) within group (order by clv) filter (where clv is not null) as v,
+          percentile_disc(${CENTILES}::float8[]) within group (order by interaction_raw) as interaction,
+          percentile_disc(${CENTILES}::float8[]) within group (order by content_raw) as content,
+          percentile_disc(${CENTILES}::float8[]) within group (order by social_raw) as social
         from ranked
       ) t
     ),
@@ -511,13 +513,16 @@ export async function writeAllScores(trx: Db, workspaceId: number, run: FullRun,
     )
     select g.scored::int as scored,
       ((select count(*) from written) + (select count(*) from gone))::int as written,
-      q.v, g.consumption, g.buyers::int as buyers, g.sum_r::int as r, g.sum_f::int as f, g.sum_m::int as m,
+      q.v, q.interaction, q.content, q.social, g.consumption, g.buyers::int as buyers, g.sum_r::int as r, g.sum_f::int as f, g.sum_m::int as m,
       (select super_user from b), (select second_tier from b)
     from g cross join q`.execute(trx);
   const row = rows[0]!;
   const cutoffs: Cutoffs = {
     ...run.cutoffs,
     ...(run.factors ? { v: numbers(row.v) } : {}),
+    interaction: numbers(row.interaction),
+    content: numbers(row.content),
+    social: numbers(row.social),
     consumption: numbers(row.consumption),
     buyers: row.buyers,
     sums: { r: row.r, f: row.f, m: row.m },
