@@ -223,7 +223,7 @@ function negatedInSql(column: string) {
   return sql`array(select -c::float8 from unnest(${sql.ref(column)}) as c order by c desc)`;
 }
 
-function rfmOf(c: Pick<Cutoffs, 'r' | 'f' | 'm'>) {
+function rfmOf(c: RfmCutoffs) {
   return sql`
     case when orders > 0 then 1 + ${below(sql`last_day`, negated(c.r))} else 0 end as r,
     case when orders > 0 then 1 + ${below(sql`order_days`, negated(c.f))} else 0 end as f,
