@@ -72,7 +72,7 @@ export async function createDb(options: {
   });
   // A sort, hash or materialised CTE bigger than work_mem spills to a temporary file, which PGlite
   // writes through Emscripten's file system into the data folder: a rescoring of 100,000 customers
-  // (CTEs of 6–9 MB) took 4 % longer at the default 4 MB. Its one session keeps the setting.
+  // (CTEs of 6–11 MB) took 4 % longer at the default 4 MB. Its one session keeps the setting.
   await pglite.exec(`set work_mem = '32MB'`);
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
   return { db, engine: 'pglite', close: () => db.destroy(), pglite };
