@@ -513,7 +513,8 @@ export async function writeAllScores(trx: Db, workspaceId: number, run: FullRun,
     )
     select g.scored::int as scored,
       ((select count(*) from written) + (select count(*) from gone))::int as written,
-      q.v, q.interaction, q.content, q.social, g.consumption, g.buyers::int as buyers, g.sum_r::int as r, g.sum_f::int as f, g.sum_m::int as m,
+      q.v, q.interaction, q.content, q.social, g.consumption,
+      g.buyers::int as buyers, g.sum_r::int as r, g.sum_f::int as f, g.sum_m::int as m,
       (select super_user from b), (select second_tier from b)
     from g cross join q`.execute(trx);
   const row = rows[0]!;
