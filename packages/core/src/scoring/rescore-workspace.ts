@@ -6,10 +6,10 @@ import { fitLifetimeModels } from './fit-lifetime-models.ts';
 import { runUpkeep } from './maintain-aggregates.ts';
 import { rebuildAggregates } from './rebuild-aggregates.ts';
 import {
-  analyzeScores,
   findRfmCutoffs,
   lifetimeFactors,
   lifetimeSample,
+  vacuumScores,
   writeAllScores,
 } from './scores.queries.ts';
 import { scoringClock } from './scoring-clock.ts';
@@ -54,7 +54,7 @@ export type RescoreResult = {
 /**
  * Scores every customer of a workspace from their aggregates: finds the workspace's cut-offs,
  * writes every score, sets the super-user and second-tier bands, brings the activity and rule
- * tags in line and, when many changed, refreshes the planner's statistics of both. Ingestion waits
+ * tags in line and, when many changed, vacuums both and refreshes their statistics. Ingestion waits
  * while the scores are written, so no event's own update is overwritten by a score computed before
  * it. The run is logged with its progress, its model version and the cut-offs that later
  * single-customer updates are scored against.
@@ -123,10 +123,10 @@ export async function rescoreWorkspace(
         customers: scored,
       });
     });
-    // When a tenth of the rows changed, as PostgreSQL's autovacuum would (PGlite has none); a
-    // run that moved few people leaves the statistics as good as they were.
+    // When a tenth of the rows changed, as PostgreSQL's autovacuum would analyze them (PGlite has
+    // none); a run that moved few people leaves the tables as good as they were.
     if (written * 10 >= scored) {
-      await analyzeScores(db);
+      await vacuumScores(db);
     }
     options.onProgress?.(1, 'done');
     return { run_id: runId, model_version: model.version, customers: scored, changed: written };

@@ -231,16 +231,23 @@ test('a rebuild brings the derived tags back in line: a lost one returns with it
 test('events that arrive while a rescoring writes are neither lost nor overwritten by it', async () => {
   const ws = await createTestWorkspace(h, 'rescore-meanwhile');
   const TALKER = '13900000010';
+  // A rival who talks on more days than the talker before the new messages and on fewer after:
+  // the talker's interaction then rises past the rival's however it is scored — by the events'
+  // own update against the last run's cut-offs, or by a run that starts after them.
+  const RIVAL = '13900000020';
   await ingest(ws, [
     paid('tmall', 'T2', day(3), 9_900, [phone(TALKER)]),
     ...Array.from({ length: 40 }, (_, n) =>
       paid('tmall', `C${n}`, day(n), 1_000 + n, [phone(`1380000${`${n}`.padStart(4, '0')}`)]),
     ),
     ...Array.from({ length: 6 }, (_, d) => message(TALKER, d)),
+    ...Array.from({ length: 12 }, (_, d) => message(RIVAL, d)),
   ]);
   await rescoreWorkspace(h.db, ws, { actor: 'test', now: NOW });
   expect(await tagsOf(ws, '139****0010')).toEqual(['activity:active', 'shop:tmall']);
-  const before = (await scoresByPhone(ws)).get('139****0010')!;
+  const scored = await scoresByPhone(ws);
+  const before = scored.get('139****0010')!;
+  expect(Number(before.interaction)).toBeLessThan(Number(scored.get('139****0020')!.interaction));
   // Twenty more days of messages, sent while runs find their cut-offs and write: whichever comes
   // first, the talker ends very active, with the interaction the new messages give.
   const more = Array.from({ length: 20 }, (_, d) => message(TALKER, d + 6));
@@ -253,7 +260,7 @@ test('events that arrive while a rescoring writes are neither lost nor overwritt
     })(),
     rescoreWorkspace(h.db, ws, { actor: 'test', now: NOW }),
   ]);
-  expect(run.customers).toBe(41);
+  expect(run.customers).toBe(42);
   expect(await tagsOf(ws, '139****0010')).toEqual(['activity:very_active', 'shop:tmall']);
   const after = (await scoresByPhone(ws)).get('139****0010')!;
   expect(Number(after.interaction)).toBeGreaterThan(Number(before.interaction));
@@ -390,6 +397,22 @@ describe('explanations, rankings and weights', () => {
     await rebuildAggregates(h.db, ws, { now: NOW });
     await rescoreWorkspace(h.db, ws, { actor: 'test', now: NOW });
     expect(strip(await rows())).toEqual(strip(kept));
+  });
+
+  test('a run that rewrites the scores vacuums them and the tags (PGlite has no autovacuum)', async () => {
+    // Every row deleted and written again: dead rows on every page until a vacuum clears them.
+    await sql`delete from customer_scores where workspace_id = ${ws.id}`.execute(h.db);
+    const run = await rescoreWorkspace(h.db, ws, { actor: 'test', now: NOW });
+    expect(run.changed).toBe(run.customers);
+    // Only a vacuum marks pages all-visible (analyze counts them), and only where no dead row is left.
+    const { rows } = await sql<{ relname: string; relpages: number; relallvisible: number }>`
+      select relname, relpages, relallvisible from pg_class
+      where relname in ('customer_scores', 'customer_tags') order by relname`.execute(h.db);
+    expect(rows.map((r) => r.relname)).toEqual(['customer_scores', 'customer_tags']);
+    for (const r of rows) {
+      expect(r.relpages).toBeGreaterThan(0);
+      expect(r.relallvisible).toBe(r.relpages);
+    }
   });
 
   test('new weights are a new version, and rescoring puts everyone on it', async () => {
