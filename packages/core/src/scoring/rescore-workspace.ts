@@ -54,7 +54,7 @@ export type RescoreResult = {
 /**
  * Scores every customer of a workspace from their aggregates: finds the workspace's cut-offs,
  * writes every score, sets the super-user and second-tier bands, brings the activity and rule
- * tags in line and, when many changed, vacuums both and refreshes their statistics. Ingestion waits
+ * tags in line, vacuums both and, when many changed, refreshes their statistics. Ingestion waits
  * while the scores are written, so no event's own update is overwritten by a score computed before
  * it. The run is logged with its progress, its model version and the cut-offs that later
  * single-customer updates are scored against.
@@ -123,11 +123,10 @@ export async function rescoreWorkspace(
         customers: scored,
       });
     });
-    // When a tenth of the rows changed, as PostgreSQL's autovacuum would analyze them (PGlite has
-    // none); a run that moved few people leaves the tables as good as they were.
-    if (written * 10 >= scored) {
-      await vacuumScores(db);
-    }
+    // Statistics when a tenth of the rows changed, as PostgreSQL's autovacuum would analyze them
+    // (PGlite has none, and without them the first rankings and segment counts after a run are
+    // planned as if the tables were empty); a run that moved few people leaves them as they were.
+    await vacuumScores(db, { analyze: written * 10 >= scored });
     options.onProgress?.(1, 'done');
     return { run_id: runId, model_version: model.version, customers: scored, changed: written };
   } catch (error) {

@@ -560,16 +560,19 @@ export async function writeScoresOf(
 }
 
 /**
- * Vacuums the scores and tags after a full run rewrote many of them, and refreshes the planner's
- * statistics of both. PGlite has no autovacuum at all: every score a run changes leaves a dead row
- * and its index entries (a changed total is never a heap-only update), which nothing else would
- * ever reclaim — nightly runs moving a fifth of 100,000 customers grew the scores' indexes by
- * 3 MB a run. PostgreSQL's autovacuum may not have come round yet either, and without fresh
- * statistics the first rankings and segment counts after a run are planned as if the tables were
- * still empty (nested loops over a million rows). Not in a transaction: vacuum cannot run in one.
+ * Vacuums the scores and tags after a full run, and with `analyze` refreshes the planner's
+ * statistics of both. PGlite has no autovacuum at all: every score a run or an event changes
+ * leaves a dead row and its index entries (a changed total is never a heap-only update), which
+ * nothing else would ever reclaim — nightly runs moving a fifth of 100,000 customers grew the
+ * scores' indexes by 3 MB a run. Vacuuming tables with nothing to reclaim takes under a
+ * millisecond (their pages are marked all-visible); statistics take a sample of both, so they
+ * are refreshed only when many rows changed. Not in a transaction: vacuum cannot run in one.
  */
-export async function vacuumScores(db: Db) {
-  await sql`vacuum (analyze) customer_scores, customer_tags`.execute(db);
+export async function vacuumScores(db: Db, { analyze }: { analyze: boolean }) {
+  await (analyze
+    ? sql`vacuum (analyze) customer_scores, customer_tags`
+    : sql`vacuum customer_scores, customer_tags`
+  ).execute(db);
 }
 
 type SignalRow = {
