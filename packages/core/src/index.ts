@@ -14,6 +14,7 @@ export { undoMerge } from './customers/undo-merge.ts';
 export { createDb, type Db, type DbHandle, type Engine } from './db/create-db.ts';
 export { migrateToLatest } from './db/migrate.ts';
 export { openDatabase } from './db/open-database.ts';
+export { vacuumDatabase } from './db/vacuum-database.ts';
 export { DEFAULT_DEMO, type DemoOptions, generateDemoEvents } from './demo/generate-demo.ts';
 export { DEMO_SLUG, type DemoLogin, ensureDemo } from './demo/load-demo.ts';
 export {

@@ -1,7 +1,7 @@
 import { createWorkspace, type DbHandle, getValueModel, getWorkspace, ingestEvents } from '@hatchery/core';
 import { createTestDb, TEST_SECRET } from '@hatchery/core/testing';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { type Jobs, NIGHTLY_RESCORE, startJobs } from './jobs.ts';
+import { type Jobs, NIGHTLY_RESCORE, NIGHTLY_VACUUM, startJobs } from './jobs.ts';
 
 let h: DbHandle;
 let jobs: Jobs;
@@ -53,4 +53,31 @@ test('a nightly job rescores its workspace', async () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   expect((await getValueModel(h.db, ws)).last_run).toMatchObject({ customers: 1 });
+});
+
+// PostgreSQL's autovacuum does this on a server; only an embedded database is vacuumed by a job.
+test('an embedded database is vacuumed each night; a server is left to its autovacuum', async () => {
+  const schedules = await jobs.boss.getSchedules(NIGHTLY_VACUUM.queue);
+  if (h.engine !== 'pglite') {
+    expect(schedules).toEqual([]);
+    return;
+  }
+  expect(schedules.map((s) => ({ cron: s.cron, tz: s.options?.tz }))).toEqual([
+    { cron: '30 4 * * *', tz: 'Asia/Shanghai' },
+  ]);
+  // The events stored above are on pages no vacuum has marked all-visible yet.
+  const pglite = h.pglite!;
+  const events = async () => {
+    const { rows } = await pglite.query<{ relpages: number; relallvisible: number }>(
+      `select relpages, relallvisible from pg_class where relname = 'events'`,
+    );
+    return rows[0]!;
+  };
+  await pglite.query('analyze events');
+  expect((await events()).relallvisible).toBeLessThan((await events()).relpages);
+  await jobs.boss.send(NIGHTLY_VACUUM.queue, {});
+  for (let i = 0; i < 300 && (await events()).relallvisible < (await events()).relpages; i += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  expect((await events()).relallvisible).toBe((await events()).relpages);
 });
