@@ -166,14 +166,19 @@ describe('four values on obvious cases', () => {
   });
 });
 
-test('a rescoring later on moves the activity tags time has changed, and leaves the shop tags as they were', async () => {
-  const ws = await createTestWorkspace(h, 'time-passes');
-  const TALKER = '13900000009';
+/** A workspace of one talker — a Tmall order, messages on each of the last 12 days — scored once. */
+async function talkerWorkspace(slug: string, talker: string) {
+  const ws = await createTestWorkspace(h, slug);
   await ingest(ws, [
-    paid('tmall', 'T1', day(3), 9_900, [phone(TALKER)]),
-    ...Array.from({ length: 12 }, (_, d) => message(TALKER, d)),
+    paid('tmall', 'T1', day(3), 9_900, [phone(talker)]),
+    ...Array.from({ length: 12 }, (_, d) => message(talker, d)),
   ]);
   await rescoreWorkspace(h.db, ws, { actor: 'test', now: NOW });
+  return ws;
+}
+
+test('a rescoring later on moves the activity tags time has changed, and leaves the shop tags as they were', async () => {
+  const ws = await talkerWorkspace('time-passes', '13900000009');
   const held = async () =>
     (
       await sql<{ tag: string; since: Date }>`
@@ -192,13 +197,7 @@ test('a rescoring later on moves the activity tags time has changed, and leaves 
 });
 
 test('a rebuild brings the derived tags back in line: a lost one returns with its reason, a stray one goes', async () => {
-  const ws = await createTestWorkspace(h, 'tags-repaired');
-  const TALKER = '13900000010';
-  await ingest(ws, [
-    paid('tmall', 'T1', day(3), 9_900, [phone(TALKER)]),
-    ...Array.from({ length: 12 }, (_, d) => message(TALKER, d)),
-  ]);
-  await rescoreWorkspace(h.db, ws, { actor: 'test', now: NOW });
+  const ws = await talkerWorkspace('tags-repaired', '13900000010');
   const held = async () =>
     (
       await sql<{ customer_id: number; tag: string; since: Date; reason: unknown }>`
